@@ -1,0 +1,1 @@
+//! EclecticIQ JSON content model (under construction).

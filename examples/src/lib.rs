@@ -1,0 +1,1 @@
+//! Shared glue for the example command-line clients.

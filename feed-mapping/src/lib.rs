@@ -1,0 +1,1 @@
+//! Mapping between EclecticIQ JSON and MISP (under construction).

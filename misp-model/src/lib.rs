@@ -1,0 +1,1 @@
+//! MISP core format model (under construction).

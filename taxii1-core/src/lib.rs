@@ -1,0 +1,18 @@
+//! Sans-IO TAXII 1.1 and 1.0: message codec and HTTP binding. (Under construction.)
+
+pub mod error;
+pub mod limits;
+pub mod message;
+pub mod size;
+pub mod timestamp;
+pub mod urn;
+pub mod version;
+pub mod vocab;
+mod xml;
+
+pub use error::{Error, Result};
+pub use limits::Limits;
+pub use message::{Content, ContentBinding, ContentBlock, ContentKind, MessageKind};
+pub use timestamp::Timestamp;
+pub use version::Version;
+pub use vocab::ContentBindingId;
