@@ -1,0 +1,438 @@
+//! MISP's JSON wire conventions: lenient readers and MISP-style writers.
+//!
+//! MISP writes every integer as a JSON string and every flag as a JSON boolean, but real data also
+//! carries integers, `"1"`/`"0"` flags and `null` where a value is optional. The readers here accept
+//! all of those spellings (with typed errors naming the JSON path for anything else); the writers
+//! always emit MISP's own spelling. Keys the model does not know, and `null`/empty-list values of
+//! known keys, stay in each item's `extra` map so a round trip loses nothing.
+
+use std::fmt;
+
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+
+/// A JSON path under construction: a stack-allocated linked list of segments, rendered only when an
+/// error needs it.
+#[derive(Clone, Copy)]
+pub(crate) enum JsonPath<'a> {
+    /// The document root.
+    Root,
+    /// A named field below `parent`.
+    Key(&'a JsonPath<'a>, &'a str),
+    /// An array element below `parent`.
+    Index(&'a JsonPath<'a>, usize),
+}
+
+impl JsonPath<'_> {
+    /// The path of field `key` below this one.
+    pub(crate) fn key<'b>(&'b self, key: &'b str) -> JsonPath<'b> {
+        JsonPath::Key(self, key)
+    }
+
+    /// The path of element `index` below this one.
+    pub(crate) fn index(&self, index: usize) -> JsonPath<'_> {
+        JsonPath::Index(self, index)
+    }
+
+    /// The rendered path, e.g. `Event.Attribute[3].distribution` (empty for the root).
+    pub(crate) fn render(&self) -> String {
+        let mut out = String::new();
+        self.render_into(&mut out);
+        out
+    }
+
+    fn render_into(&self, out: &mut String) {
+        match self {
+            Self::Root => {}
+            Self::Key(parent, key) => {
+                parent.render_into(out);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Self::Index(parent, index) => {
+                parent.render_into(out);
+                out.push('[');
+                out.push_str(&index.to_string());
+                out.push(']');
+            }
+        }
+    }
+}
+
+impl fmt::Display for JsonPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// A short description of a JSON value's kind for error messages.
+pub(crate) fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// A short, bounded rendering of an offending value for error messages.
+pub(crate) fn excerpt(value: &Value) -> String {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut out: String = text.chars().take(64).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// A value that has one MISP wire representation (a string, number-as-string, flag, enum or a
+/// nested MISP item).
+pub(crate) trait WireValue: Sized {
+    /// Reads the value at `path`.
+    fn from_wire(value: Value, path: &JsonPath<'_>) -> Result<Self>;
+    /// Writes the value the way MISP writes it.
+    fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>;
+}
+
+/// Adapter that serialises a [`WireValue`] with its wire representation.
+pub(crate) struct Wire<'a, T>(pub(crate) &'a T);
+
+impl<T: WireValue> Serialize for Wire<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        self.0.serialize_wire(serializer)
+    }
+}
+
+/// Adapter that serialises a slice of [`WireValue`]s as a JSON array.
+pub(crate) struct WireList<'a, T>(pub(crate) &'a [T]);
+
+impl<T: WireValue> Serialize for WireList<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            seq.serialize_element(&Wire(item))?;
+        }
+        seq.end()
+    }
+}
+
+impl WireValue for String {
+    fn from_wire(value: Value, path: &JsonPath<'_>) -> Result<Self> {
+        match value {
+            Value::String(s) => Ok(s),
+            other => Err(Error::wrong_type(path, "a string", &other)),
+        }
+    }
+
+    fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
+}
+
+/// Reads a non-negative integer written as a JSON string (MISP) or a JSON number (deviations).
+pub(crate) fn read_uint(value: &Value, path: &JsonPath<'_>) -> Result<u64> {
+    let parsed = match value {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+            s.parse::<u64>().ok()
+        }
+        _ => None,
+    };
+    parsed.ok_or_else(|| Error::InvalidValue {
+        path: path.render(),
+        value: excerpt(value),
+        expected: "a non-negative integer (a string of digits or a number)",
+    })
+}
+
+impl WireValue for u64 {
+    fn from_wire(value: Value, path: &JsonPath<'_>) -> Result<Self> {
+        read_uint(&value, path)
+    }
+
+    fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Reads a flag: JSON booleans, `0`/`1`, `"0"`/`"1"` and `"true"`/`"false"` with their plain meaning.
+pub(crate) fn read_flag(value: &Value, path: &JsonPath<'_>) -> Result<bool> {
+    let parsed = match value {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => match n.as_u64() {
+            Some(0) => Some(false),
+            Some(1) => Some(true),
+            _ => None,
+        },
+        Value::String(s) => match s.as_str() {
+            "0" | "false" | "False" => Some(false),
+            "1" | "true" | "True" => Some(true),
+            _ => None,
+        },
+        _ => None,
+    };
+    parsed.ok_or_else(|| Error::InvalidValue {
+        path: path.render(),
+        value: excerpt(value),
+        expected: "a flag (true/false, 0/1, \"0\"/\"1\", \"true\"/\"false\")",
+    })
+}
+
+impl WireValue for bool {
+    fn from_wire(value: Value, path: &JsonPath<'_>) -> Result<Self> {
+        read_flag(&value, path)
+    }
+
+    fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_bool(*self)
+    }
+}
+
+/// The fields of one JSON object being read: known keys are taken out, the rest become `extra`.
+pub(crate) struct Fields<'a> {
+    map: Map<String, Value>,
+    path: &'a JsonPath<'a>,
+}
+
+impl<'a> Fields<'a> {
+    /// Starts reading `value`, which must be a JSON object.
+    pub(crate) fn new(value: Value, path: &'a JsonPath<'a>) -> Result<Self> {
+        match value {
+            Value::Object(map) => Ok(Self { map, path }),
+            other => Err(Error::wrong_type(path, "an object", &other)),
+        }
+    }
+
+    /// The path of the object being read.
+    pub(crate) fn path(&self) -> &JsonPath<'a> {
+        self.path
+    }
+
+    /// Takes `key` out unless it is absent, `null` or an empty array (those stay in `extra`, so
+    /// they are written back as they were read).
+    fn take(&mut self, key: &str) -> Option<Value> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(items)) if items.is_empty() => None,
+            Some(_) => self.map.shift_remove(key),
+        }
+    }
+
+    /// Reads an optional field.
+    pub(crate) fn optional<T: WireValue>(&mut self, key: &str) -> Result<Option<T>> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(value) => T::from_wire(value, &self.path.key(key)).map(Some),
+        }
+    }
+
+    /// Reads a required field.
+    pub(crate) fn required<T: WireValue>(&mut self, key: &'static str) -> Result<T> {
+        match self.take(key) {
+            None => Err(Error::MissingField {
+                path: self.path.render(),
+                field: key,
+            }),
+            Some(value) => T::from_wire(value, &self.path.key(key)),
+        }
+    }
+
+    /// Reads an optional array field (absent, `null` and `[]` all read as empty).
+    pub(crate) fn list<T: WireValue>(&mut self, key: &str) -> Result<Vec<T>> {
+        match self.take(key) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(items)) => {
+                let path = self.path.key(key);
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| T::from_wire(item, &path.index(i)))
+                    .collect()
+            }
+            Some(other) => Err(Error::wrong_type(&self.path.key(key), "an array", &other)),
+        }
+    }
+
+    /// The keys that were not read, in their original order.
+    pub(crate) fn finish(self) -> Map<String, Value> {
+        self.map
+    }
+}
+
+/// Reads one field of a wire struct; implemented for required, optional and list fields.
+pub(crate) trait WireField: Sized {
+    /// Reads the field `key` from `fields`.
+    fn read(fields: &mut Fields<'_>, key: &'static str) -> Result<Self>;
+    /// Whether the field is written (absent optionals and empty lists are not).
+    fn is_present(&self) -> bool;
+    /// Writes the field's value.
+    fn serialize_field<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        key: &'static str,
+    ) -> std::result::Result<(), M::Error>;
+}
+
+impl<T: WireValue> WireField for Option<T> {
+    fn read(fields: &mut Fields<'_>, key: &'static str) -> Result<Self> {
+        fields.optional(key)
+    }
+
+    fn is_present(&self) -> bool {
+        self.is_some()
+    }
+
+    fn serialize_field<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        key: &'static str,
+    ) -> std::result::Result<(), M::Error> {
+        match self {
+            Some(value) => map.serialize_entry(key, &Wire(value)),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<T: WireValue> WireField for Vec<T> {
+    fn read(fields: &mut Fields<'_>, key: &'static str) -> Result<Self> {
+        fields.list(key)
+    }
+
+    fn is_present(&self) -> bool {
+        !self.is_empty()
+    }
+
+    fn serialize_field<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        key: &'static str,
+    ) -> std::result::Result<(), M::Error> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            map.serialize_entry(key, &WireList(self))
+        }
+    }
+}
+
+impl WireField for String {
+    fn read(fields: &mut Fields<'_>, key: &'static str) -> Result<Self> {
+        fields.required(key)
+    }
+
+    fn is_present(&self) -> bool {
+        true
+    }
+
+    fn serialize_field<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        key: &'static str,
+    ) -> std::result::Result<(), M::Error> {
+        map.serialize_entry(key, self.as_str())
+    }
+}
+
+/// Writes the `extra` keys that a typed field did not already write.
+pub(crate) fn serialize_extra<M: SerializeMap>(
+    map: &mut M,
+    extra: &Map<String, Value>,
+    written: &[&str],
+) -> std::result::Result<(), M::Error> {
+    for (key, value) in extra {
+        if !written.contains(&key.as_str()) {
+            map.serialize_entry(key, value)?;
+        }
+    }
+    Ok(())
+}
+
+/// Defines a MISP item: a struct with typed fields in MISP's key order plus an `extra` map, its
+/// wire reader and writer, and serde impls going through them.
+macro_rules! wire_struct {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[$fmeta:meta])*
+                pub $field:ident : $ty:ty = $key:literal,
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Default)]
+        #[non_exhaustive]
+        pub struct $name {
+            $(
+                $(#[$fmeta])*
+                pub $field: $ty,
+            )*
+            /// Keys this model does not type (and `null`/`[]` values of typed keys), kept verbatim
+            /// in their original order so a round trip loses nothing.
+            pub extra: serde_json::Map<String, serde_json::Value>,
+        }
+
+        impl $crate::wire::WireValue for $name {
+            fn from_wire(
+                value: serde_json::Value,
+                path: &$crate::wire::JsonPath<'_>,
+            ) -> $crate::error::Result<Self> {
+                let mut fields = $crate::wire::Fields::new(value, path)?;
+                $( let $field = <$ty as $crate::wire::WireField>::read(&mut fields, $key)?; )*
+                Ok(Self { $( $field, )* extra: fields.finish() })
+            }
+
+            fn serialize_wire<S: serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                let mut written: Vec<&str> = Vec::new();
+                $(
+                    if $crate::wire::WireField::is_present(&self.$field) {
+                        $crate::wire::WireField::serialize_field(&self.$field, &mut map, $key)?;
+                        written.push($key);
+                    }
+                )*
+                $crate::wire::serialize_extra(&mut map, &self.extra, &written)?;
+                map.end()
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                $crate::wire::WireValue::serialize_wire(self, serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> std::result::Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                <Self as $crate::wire::WireValue>::from_wire(value, &$crate::wire::JsonPath::Root)
+                    .map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+pub(crate) use wire_struct;
+
+#[cfg(test)]
+mod tests;
