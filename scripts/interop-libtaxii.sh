@@ -149,7 +149,9 @@ while IFS=$'\t' read -r name version expect; do
     if xmllint --noout --nonet --schema "$xsd" "$ours" > "$WORK/xmllint.out" 2>&1; then
       xsd_passed=$((xsd_passed + 1))
     else
-      detail="$(grep -v ' fails to validate$' "$WORK/xmllint.out" | head -n 1 | sed "s|$WORK/ours/||")"
+      # First xmllint message, "FILE:LINE: element X: Schemas validity error : ..." -> "line LINE: ..."
+      detail="$(grep -v ' fails to validate$' "$WORK/xmllint.out" | head -n 1 |
+        sed -e "s|^$ours:\([0-9]*\): |line \1: |" -e 's/Schemas validity error : //' | cut -c1-300)"
       if [ "$expect" = lenient ]; then
         # The manifest's lenient files are libtaxii output that breaks the XSD; a faithful
         # re-write of them cannot be schema-valid either.
