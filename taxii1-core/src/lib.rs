@@ -12,7 +12,9 @@ mod xml;
 
 pub use error::{Error, Result};
 pub use limits::Limits;
-pub use message::{Content, ContentBinding, ContentBlock, ContentKind, MessageKind};
+pub use message::{
+    Content, ContentBinding, ContentBlock, ContentKind, Message, MessageKind, Parsed,
+};
 pub use timestamp::Timestamp;
 pub use version::Version;
 pub use vocab::ContentBindingId;

@@ -21,6 +21,7 @@ pub struct Limits {
     max_content_blocks: usize,
     max_list_items: usize,
     max_result_parts: usize,
+    accept_peer_deviations: bool,
 }
 
 impl Default for Limits {
@@ -33,6 +34,7 @@ impl Default for Limits {
             max_content_blocks: 100_000,
             max_list_items: 10_000,
             max_result_parts: 10_000,
+            accept_peer_deviations: false,
         }
     }
 }
@@ -134,6 +136,23 @@ impl Limits {
     /// `more="true"` forever.
     pub fn max_result_parts(&self) -> usize {
         self.max_result_parts
+    }
+
+    /// Whether to accept the schema deviations real peers are known to produce. Default
+    /// `false` (strict). When `true` the reader accepts: a TAXII 1.0 `Feed` without
+    /// `Content_Binding` (OpenTAXII for accept-all collections) or with neither `Push_Method` nor
+    /// `Polling_Service` (libtaxii), and a content block binding with more than one `Subtype`
+    /// (libtaxii). The writer never produces these; it refuses such a message with an error.
+    pub fn accept_peer_deviations(&self) -> bool {
+        self.accept_peer_deviations
+    }
+
+    /// Sets whether to accept known peer schema deviations (see
+    /// [`Limits::accept_peer_deviations`]).
+    #[must_use]
+    pub fn with_accept_peer_deviations(mut self, accept: bool) -> Self {
+        self.accept_peer_deviations = accept;
+        self
     }
 
     /// Sets the most result parts a poll session follows.

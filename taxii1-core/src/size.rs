@@ -65,7 +65,10 @@ impl SizeLimit {
     /// [`TooLarge`] naming the size and the limit when it does not.
     pub const fn check(self, len: usize) -> Result<(), TooLarge> {
         if len > self.0 {
-            Err(TooLarge { size: len, limit: self.0 })
+            Err(TooLarge {
+                size: len,
+                limit: self.0,
+            })
         } else {
             Ok(())
         }
@@ -78,7 +81,10 @@ impl SizeLimit {
     pub fn check_u64(self, len: u64) -> Result<(), TooLarge> {
         match usize::try_from(len) {
             Ok(len) => self.check(len),
-            Err(_) => Err(TooLarge { size: usize::MAX, limit: self.0 }),
+            Err(_) => Err(TooLarge {
+                size: usize::MAX,
+                limit: self.0,
+            }),
         }
     }
 }
@@ -130,11 +136,25 @@ mod tests {
         assert_eq!(SizeLimit::new(HARD_MAX_BLOB_SIZE), Ok(SizeLimit::HARD_CAP));
         assert_eq!(
             SizeLimit::new(HARD_MAX_BLOB_SIZE + 1),
-            Err(SizeLimitAboveCap { requested: HARD_MAX_BLOB_SIZE + 1 })
+            Err(SizeLimitAboveCap {
+                requested: HARD_MAX_BLOB_SIZE + 1
+            })
         );
         let limit = SizeLimit::new(10).unwrap();
         assert_eq!(limit.check(10), Ok(()));
-        assert_eq!(limit.check(11), Err(TooLarge { size: 11, limit: 10 }));
-        assert_eq!(limit.check_u64(u64::MAX), Err(TooLarge { size: usize::MAX, limit: 10 }));
+        assert_eq!(
+            limit.check(11),
+            Err(TooLarge {
+                size: 11,
+                limit: 10
+            })
+        );
+        assert_eq!(
+            limit.check_u64(u64::MAX),
+            Err(TooLarge {
+                size: usize::MAX,
+                limit: 10
+            })
+        );
     }
 }

@@ -39,7 +39,9 @@ impl Timestamp {
         if is_valid(&text) {
             Ok(Self(text))
         } else {
-            Err(InvalidTimestamp { text: text.chars().take(64).collect() })
+            Err(InvalidTimestamp {
+                text: text.chars().take(64).collect(),
+            })
         }
     }
 
@@ -121,7 +123,10 @@ fn is_valid(text: &str) -> bool {
             let (Some(oh), Some(om)) = (digits(b, at + 1, 2), digits(b, at + 4, 2)) else {
                 return false;
             };
-            b.get(at + 3) == Some(&b':') && b.len() == at + 6 && om <= 59 && (oh * 60 + om) <= 14 * 60
+            b.get(at + 3) == Some(&b':')
+                && b.len() == at + 6
+                && om <= 59
+                && (oh * 60 + om) <= 14 * 60
         }
         _ => false,
     }

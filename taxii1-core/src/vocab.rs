@@ -4,9 +4,6 @@
 //! the exchange platform) define. Unknown values are kept as they are and round-trip unchanged;
 //! [`ContentBindingId::is_known`] and friends tell whether a value is one of ours.
 
-use std::borrow::Cow;
-use std::fmt;
-
 macro_rules! open_vocabulary {
     (
         $(#[$meta:meta])*
@@ -16,10 +13,10 @@ macro_rules! open_vocabulary {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(Cow<'static, str>);
+        pub struct $name(std::borrow::Cow<'static, str>);
 
         impl $name {
-            $( $(#[$cmeta])* pub const $konst: Self = Self(Cow::Borrowed($value)); )*
+            $( $(#[$cmeta])* pub const $konst: Self = Self(std::borrow::Cow::Borrowed($value)); )*
 
             /// Every value this crate names, in spec order.
             pub const KNOWN: &'static [Self] = &[ $( Self::$konst, )* ];
@@ -31,7 +28,7 @@ macro_rules! open_vocabulary {
                     .iter()
                     .find(|known| known.as_str() == value)
                     .cloned()
-                    .unwrap_or(Self(Cow::Owned(value)))
+                    .unwrap_or(Self(std::borrow::Cow::Owned(value)))
             }
 
             /// The wire form.
@@ -45,8 +42,8 @@ macro_rules! open_vocabulary {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(&self.0)
             }
         }

@@ -22,7 +22,10 @@ pub struct ContentBinding {
 impl ContentBinding {
     /// A binding without subtypes.
     pub fn new(binding_id: impl Into<ContentBindingId>) -> Self {
-        Self { binding_id: binding_id.into(), subtypes: Vec::new() }
+        Self {
+            binding_id: binding_id.into(),
+            subtypes: Vec::new(),
+        }
     }
 
     /// Adds a subtype.
@@ -65,7 +68,10 @@ pub struct Content {
 impl Content {
     /// Text content, such as an EclecticIQ JSON package.
     pub fn text(text: impl Into<String>) -> Self {
-        Self { kind: ContentKind::Text, bytes: Bytes::from(text.into()) }
+        Self {
+            kind: ContentKind::Text,
+            bytes: Bytes::from(text.into()),
+        }
     }
 
     /// Text content from bytes that must be UTF-8.
@@ -74,8 +80,14 @@ impl Content {
     /// [`Error::InvalidField`] when the bytes are not UTF-8.
     pub fn text_from_bytes(bytes: Bytes) -> Result<Self> {
         match std::str::from_utf8(&bytes) {
-            Ok(_) => Ok(Self { kind: ContentKind::Text, bytes }),
-            Err(e) => Err(Error::InvalidField { field: "Content", reason: e.to_string() }),
+            Ok(_) => Ok(Self {
+                kind: ContentKind::Text,
+                bytes,
+            }),
+            Err(e) => Err(Error::InvalidField {
+                field: "Content",
+                reason: e.to_string(),
+            }),
         }
     }
 
@@ -87,9 +99,14 @@ impl Content {
     /// undeclared namespace prefixes, DOCTYPEs and non-predefined entity references).
     pub fn xml(fragment: impl Into<Bytes>) -> Result<Self> {
         let bytes = fragment.into();
-        crate::xml::check_fragment(&bytes)
-            .map_err(|reason| Error::InvalidField { field: "Content", reason })?;
-        Ok(Self { kind: ContentKind::Xml, bytes })
+        crate::xml::check_fragment(&bytes).map_err(|reason| Error::InvalidField {
+            field: "Content",
+            reason,
+        })?;
+        Ok(Self {
+            kind: ContentKind::Xml,
+            bytes,
+        })
     }
 
     /// Content whose invariants the reader has already established.
@@ -138,6 +155,8 @@ pub struct ContentBlock {
     pub message: Option<String>,
     /// Padding for traffic analysis resistance (`Padding`).
     pub padding: Option<String>,
+    /// An XML signature over the block (the inside of `ds:Signature`).
+    pub signature: Option<crate::message::Signature>,
 }
 
 impl ContentBlock {
@@ -149,6 +168,7 @@ impl ContentBlock {
             timestamp_label: None,
             message: None,
             padding: None,
+            signature: None,
         }
     }
 

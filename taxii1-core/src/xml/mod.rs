@@ -1,5 +1,33 @@
 //! The XML codec: reading with hardening and limits, and writing.
 
+mod decode;
+mod encode;
+pub(crate) mod read;
+pub(crate) mod write;
+
+use bytes::Bytes;
+
+use crate::error::Result;
+use crate::limits::Limits;
+use crate::message::{Message, Parsed};
+use crate::version::Version;
+
+/// Reads a message from `input` (shared, so content can borrow it).
+pub(crate) fn parse(input: &Bytes, limits: &Limits) -> Result<Parsed> {
+    let root = read::read_document(input, limits)?;
+    decode::decode(&root, limits.accept_peer_deviations())
+}
+
+/// Writes `message` as `version`, appending to `out`. On error `out` is left as it was.
+pub(crate) fn write(message: &Message, version: Version, out: &mut Vec<u8>) -> Result<()> {
+    let start = out.len();
+    let result = encode::encode(message, version, out);
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
@@ -18,17 +46,16 @@ pub(crate) fn check_fragment(bytes: &[u8]) -> Result<(), String> {
         };
         match event {
             (ResolveResult::Unknown(prefix), Event::Start(_) | Event::Empty(_)) => {
-                return Err(format!(
-                    "undeclared namespace prefix `{}`",
-                    prefix
-                ));
+                return Err(format!("undeclared namespace prefix `{}`", prefix));
             }
             (_, Event::Start(_)) => depth += 1,
             (_, Event::End(_)) => depth = depth.saturating_sub(1),
             (_, Event::DocType(_)) => return Err("DOCTYPE is not allowed".into()),
             (_, Event::GeneralRef(r)) => {
                 let name = r.into_inner();
-                if !matches!(&*name, "lt" | "gt" | "amp" | "apos" | "quot") && !name.starts_with('#') {
+                if !matches!(&*name, "lt" | "gt" | "amp" | "apos" | "quot")
+                    && !name.starts_with('#')
+                {
                     return Err(format!("entity reference `&{name};` is not allowed"));
                 }
             }
@@ -37,5 +64,9 @@ pub(crate) fn check_fragment(bytes: &[u8]) -> Result<(), String> {
         }
         buf.clear();
     }
-    if depth == 0 { Ok(()) } else { Err("unclosed element".into()) }
+    if depth == 0 {
+        Ok(())
+    } else {
+        Err("unclosed element".into())
+    }
 }

@@ -1,0 +1,775 @@
+//! Hardened XML reading: builds a small element tree of the TAXII envelope, and captures
+//! `Content`-like (`xs:any`) elements as raw, standalone fragments without building a tree.
+//!
+//! What is refused, before anything is allocated for it: inputs over the size limit, non-UTF-8
+//! bytes or encoding declarations, characters XML forbids, DOCTYPEs (so no entity declarations,
+//! no external subsets, no expansion), entity references other than the five predefined ones,
+//! undeclared prefixes, nesting deeper than the limit, too many attributes, too long names,
+//! values or text, too many repeated children.
+
+use bytes::Bytes;
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::reader::Reader;
+
+use crate::error::{Error, LimitKind, Result};
+use crate::limits::Limits;
+use crate::message::{Content, ContentKind};
+use crate::version::{NS_DEFAULT_QUERY_1_0, NS_TAXII_1_0, NS_TAXII_1_1};
+
+/// XML namespace of XML Signature.
+pub(crate) const NS_XMLDSIG: &str = "http://www.w3.org/2000/09/xmldsig#";
+const NS_XML: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// A resolved element or attribute namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Ns {
+    None,
+    Taxii10,
+    Taxii11,
+    Tdq,
+    Other(String),
+}
+
+impl Ns {
+    fn from_uri(uri: &str) -> Self {
+        match uri {
+            "" => Self::None,
+            NS_TAXII_1_0 => Self::Taxii10,
+            NS_TAXII_1_1 => Self::Taxii11,
+            NS_DEFAULT_QUERY_1_0 => Self::Tdq,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    pub(crate) fn uri(&self) -> &str {
+        match self {
+            Self::None => "",
+            Self::Taxii10 => NS_TAXII_1_0,
+            Self::Taxii11 => NS_TAXII_1_1,
+            Self::Tdq => NS_DEFAULT_QUERY_1_0,
+            Self::Other(uri) => uri,
+        }
+    }
+}
+
+/// An attribute other than a namespace declaration.
+#[derive(Debug)]
+pub(crate) struct Attr {
+    pub(crate) ns: Ns,
+    pub(crate) local: String,
+    pub(crate) value: String,
+}
+
+/// An element of the envelope.
+#[derive(Debug)]
+pub(crate) struct Element {
+    pub(crate) ns: Ns,
+    pub(crate) local: String,
+    pub(crate) attrs: Vec<Attr>,
+    pub(crate) children: Vec<Element>,
+    /// Character data directly inside this element (decoded), for simple-content elements.
+    pub(crate) text: String,
+    /// The captured inner content of an `xs:any` element.
+    pub(crate) raw: Option<Content>,
+    /// Byte offset of the start tag.
+    pub(crate) offset: u64,
+}
+
+impl Element {
+    pub(crate) fn attr(&self, local: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| a.ns == Ns::None && a.local == local)
+            .map(|a| a.value.as_str())
+    }
+}
+
+/// How an element's inner content is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Capture {
+    /// Build child elements.
+    Tree,
+    /// Keep the inner content as a raw standalone fragment.
+    Raw,
+}
+
+/// Which elements hold `xs:any` content that is kept raw: `Content`, `Extended_Header`,
+/// `Detail`, a `Query`/`Supported_Query` in a format other than the Default Query, and XML
+/// signatures (the whole `ds:Signature` is kept; see [`Element::raw`] of its parent).
+fn capture_for(ns: &Ns, local: &str, start: &BytesStart<'_>) -> Capture {
+    match ns {
+        Ns::Taxii10 | Ns::Taxii11 => match local {
+            "Content" | "Extended_Header" | "Detail" => Capture::Raw,
+            "Query" | "Supported_Query" => {
+                let default = start.attributes().flatten().any(|a| {
+                    a.key.0 == "format_id" && a.value.trim() == crate::urn::QUERY_FORMAT_DEFAULT_1_0
+                });
+                if default { Capture::Tree } else { Capture::Raw }
+            }
+            _ => Capture::Tree,
+        },
+        Ns::Other(uri) if uri == NS_XMLDSIG && local == "Signature" => Capture::Raw,
+        _ => Capture::Tree,
+    }
+}
+
+struct Binding {
+    prefix: String,
+    uri: String,
+}
+
+/// The reader state shared by the tree builder and the raw capture.
+struct Doc<'a> {
+    body: &'a str,
+    body_bytes: Bytes,
+    /// Bytes before `body` in the original input (a UTF-8 BOM), for error offsets.
+    skew: u64,
+    limits: &'a Limits,
+    bindings: Vec<Binding>,
+}
+
+fn offset_in(body: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(body.as_ptr() as usize)
+}
+
+impl<'a> Doc<'a> {
+    fn xml_err(&self, offset: u64, reason: impl Into<String>) -> Error {
+        Error::Xml {
+            offset: offset + self.skew,
+            reason: reason.into(),
+        }
+    }
+
+    fn limit(&self, limit: LimitKind, offset: u64) -> Error {
+        Error::LimitExceeded {
+            limit,
+            offset: offset + self.skew,
+        }
+    }
+
+    fn lookup(&self, prefix: &str) -> Option<(usize, &str)> {
+        if prefix == "xml" {
+            return Some((0, NS_XML));
+        }
+        self.bindings
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, b)| b.prefix == prefix)
+            .map(|(i, b)| (i, b.uri.as_str()))
+    }
+
+    /// Pushes the namespace declarations of `start` and returns its other attributes (raw).
+    fn declare(&mut self, start: &BytesStart<'_>, offset: u64) -> Result<Vec<(String, String)>> {
+        let mut plain = Vec::new();
+        let mut count = 0usize;
+        let mut attrs = start.attributes();
+        attrs.with_checks(true);
+        for attr in attrs {
+            count += 1;
+            if count > self.limits.max_attributes() {
+                return Err(self.limit(LimitKind::Attributes, offset));
+            }
+            let attr = attr.map_err(|e| self.xml_err(offset, format!("bad attribute: {e}")))?;
+            if attr.value.len() > self.limits.max_text_bytes() {
+                return Err(self.limit(LimitKind::TextBytes, offset));
+            }
+            if attr.value.contains('<') {
+                return Err(self.xml_err(offset, "`<` in an attribute value"));
+            }
+            let value = attr
+                .normalized_value(XmlVersion::Implicit1_0)
+                .map_err(|e| self.xml_err(offset, format!("bad attribute value: {e}")))?;
+            let key = attr.key.0;
+            if key == "xmlns" {
+                self.bindings.push(Binding {
+                    prefix: String::new(),
+                    uri: value.into_owned(),
+                });
+            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+                if value.is_empty() {
+                    return Err(
+                        self.xml_err(offset, format!("empty namespace for prefix `{prefix}`"))
+                    );
+                }
+                self.bindings.push(Binding {
+                    prefix: prefix.to_owned(),
+                    uri: value.into_owned(),
+                });
+            } else {
+                plain.push((key.to_owned(), value.into_owned()));
+            }
+        }
+        Ok(plain)
+    }
+}
+
+/// Checks the characters XML 1.0 forbids (C0 controls but tab, LF, CR; U+FFFE; U+FFFF).
+fn check_chars(body: &str) -> std::result::Result<(), usize> {
+    for (i, b) in body.bytes().enumerate() {
+        if b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r' {
+            return Err(i);
+        }
+        if b == 0xEF {
+            let next = body.as_bytes().get(i + 1..i + 3);
+            if next == Some(&[0xBF, 0xBE]) || next == Some(&[0xBF, 0xBF]) {
+                return Err(i);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+fn predefined(name: &str) -> Option<char> {
+    Some(match name {
+        "lt" => '<',
+        "gt" => '>',
+        "amp" => '&',
+        "apos" => '\'',
+        "quot" => '"',
+        _ => return None,
+    })
+}
+
+/// Reads `input` into the envelope tree.
+pub(crate) fn read_document(input: &Bytes, limits: &Limits) -> Result<Element> {
+    if input.len() > limits.max_message_bytes() {
+        return Err(Error::LimitExceeded {
+            limit: LimitKind::MessageBytes,
+            offset: 0,
+        });
+    }
+    let skew = if input.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    if input.starts_with(&[0xFF, 0xFE]) || input.starts_with(&[0xFE, 0xFF]) {
+        return Err(Error::Encoding {
+            offset: 0,
+            reason: "UTF-16 input; only UTF-8 is supported".into(),
+        });
+    }
+    let body_bytes = input.slice(skew..);
+    let body = std::str::from_utf8(&body_bytes).map_err(|e| Error::Encoding {
+        offset: (e.valid_up_to() + skew) as u64,
+        reason: "invalid UTF-8".into(),
+    })?;
+    if let Err(at) = check_chars(body) {
+        return Err(Error::Xml {
+            offset: (at + skew) as u64,
+            reason: "character not allowed in XML".into(),
+        });
+    }
+    let mut doc = Doc {
+        body,
+        body_bytes: body_bytes.clone(),
+        skew: skew as u64,
+        limits,
+        bindings: Vec::new(),
+    };
+    build(&mut doc)
+}
+
+fn new_reader(body: &str) -> Reader<&[u8]> {
+    let mut reader = Reader::from_str(body);
+    let config = reader.config_mut();
+    config.check_end_names = true;
+    config.check_comments = true;
+    config.allow_dangling_amp = false;
+    config.expand_empty_elements = false;
+    reader
+}
+
+fn build(doc: &mut Doc<'_>) -> Result<Element> {
+    let body = doc.body;
+    let mut reader = new_reader(body);
+    let mut stack: Vec<(Element, usize)> = Vec::new();
+    let mut root: Option<Element> = None;
+    let mut first = true;
+    loop {
+        let position = reader.buffer_position();
+        let event = match reader.read_event() {
+            Ok(event) => event,
+            Err(e) => return Err(doc.xml_err(reader.error_position(), e.to_string())),
+        };
+        let is_first = std::mem::replace(&mut first, false);
+        match event {
+            Event::Decl(decl) => {
+                if !is_first || position != 0 {
+                    return Err(doc.xml_err(position, "XML declaration not at the start"));
+                }
+                check_decl(doc, &decl, position)?;
+            }
+            Event::DocType(_) => {
+                return Err(doc.xml_err(position, "DOCTYPE is not allowed in TAXII messages"));
+            }
+            Event::PI(pi) => {
+                if pi.target().eq_ignore_ascii_case("xml") {
+                    return Err(doc.xml_err(position, "XML declaration not at the start"));
+                }
+            }
+            Event::Comment(_) => {}
+            Event::Start(_) | Event::Empty(_) if root.is_some() => {
+                return Err(doc.xml_err(position, "a second root element"));
+            }
+            Event::Start(start) => {
+                if stack.len() + 1 > doc.limits.max_depth() {
+                    return Err(doc.limit(LimitKind::Depth, position));
+                }
+                let scope = doc.bindings.len();
+                let mut element = open_element(doc, &start, position)?;
+                check_list_limit(doc, stack.last().map(|(p, _)| p), &element)?;
+                if capture_for(&element.ns, &element.local, &start) == Capture::Raw {
+                    element.raw = Some(capture(doc, &mut reader, stack.len() + 1)?);
+                    doc.bindings.truncate(scope);
+                    attach(&mut stack, &mut root, element);
+                } else {
+                    stack.push((element, scope));
+                }
+            }
+            Event::Empty(start) => {
+                if stack.len() + 1 > doc.limits.max_depth() {
+                    return Err(doc.limit(LimitKind::Depth, position));
+                }
+                let scope = doc.bindings.len();
+                let mut element = open_element(doc, &start, position)?;
+                check_list_limit(doc, stack.last().map(|(p, _)| p), &element)?;
+                if capture_for(&element.ns, &element.local, &start) == Capture::Raw {
+                    element.raw = Some(Content::from_parts_unchecked(
+                        ContentKind::Text,
+                        Bytes::new(),
+                    ));
+                }
+                doc.bindings.truncate(scope);
+                attach(&mut stack, &mut root, element);
+            }
+            Event::End(_) => {
+                let Some((element, scope)) = stack.pop() else {
+                    return Err(doc.xml_err(position, "end tag without a start tag"));
+                };
+                doc.bindings.truncate(scope);
+                attach(&mut stack, &mut root, element);
+            }
+            Event::Text(text) => {
+                let Some((element, _)) = stack.last_mut() else {
+                    if text.trim().is_empty() {
+                        continue;
+                    }
+                    return Err(doc.xml_err(position, "text outside the root element"));
+                };
+                push_text(doc, element, &text.xml10_content(), position)?;
+            }
+            Event::CData(cdata) => {
+                let Some((element, _)) = stack.last_mut() else {
+                    return Err(doc.xml_err(position, "CDATA outside the root element"));
+                };
+                push_text(doc, element, &cdata.xml10_content(), position)?;
+            }
+            Event::GeneralRef(reference) => {
+                let Some((element, _)) = stack.last_mut() else {
+                    return Err(doc.xml_err(position, "reference outside the root element"));
+                };
+                let c = resolve_ref(doc, &reference, position)?;
+                let mut buf = [0u8; 4];
+                push_text(doc, element, c.encode_utf8(&mut buf), position)?;
+            }
+            Event::Eof => {
+                if !stack.is_empty() {
+                    return Err(doc.xml_err(position, "unclosed element at end of input"));
+                }
+                return root.ok_or_else(|| doc.xml_err(position, "no root element"));
+            }
+        }
+    }
+}
+
+fn check_decl(doc: &Doc<'_>, decl: &quick_xml::events::BytesDecl<'_>, position: u64) -> Result<()> {
+    match decl.version() {
+        Ok(v) if v == "1.0" => {}
+        Ok(v) => return Err(doc.xml_err(position, format!("XML version `{v}` is not supported"))),
+        Err(e) => return Err(doc.xml_err(position, e.to_string())),
+    }
+    if let Some(encoding) = decl.encoding() {
+        let encoding = encoding.map_err(|e| doc.xml_err(position, e.to_string()))?;
+        if !encoding.eq_ignore_ascii_case("utf-8") && !encoding.eq_ignore_ascii_case("utf8") {
+            return Err(Error::Encoding {
+                offset: position + doc.skew,
+                reason: format!("declared encoding `{encoding}`; only UTF-8 is supported"),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn resolve_ref(
+    doc: &Doc<'_>,
+    reference: &quick_xml::events::BytesRef<'_>,
+    position: u64,
+) -> Result<char> {
+    if reference.is_char_ref() {
+        return match reference.resolve_char_ref() {
+            Ok(Some(c)) if is_xml_char(c) => Ok(c),
+            Ok(_) => Err(doc.xml_err(position, "character reference to a character XML forbids")),
+            Err(e) => Err(doc.xml_err(position, e.to_string())),
+        };
+    }
+    let name = reference.clone().into_inner();
+    predefined(&name).ok_or_else(|| {
+        doc.xml_err(
+            position,
+            format!("entity reference `&{name};` is not allowed (no DTD)"),
+        )
+    })
+}
+
+fn push_text(doc: &Doc<'_>, element: &mut Element, text: &str, position: u64) -> Result<()> {
+    if element.text.len() + text.len() > doc.limits.max_text_bytes() {
+        return Err(doc.limit(LimitKind::TextBytes, position));
+    }
+    element.text.push_str(text);
+    Ok(())
+}
+
+fn check_list_limit(doc: &Doc<'_>, parent: Option<&Element>, child: &Element) -> Result<()> {
+    let Some(parent) = parent else { return Ok(()) };
+    let (limit, kind) = if child.local == "Content_Block" {
+        (doc.limits.max_content_blocks(), LimitKind::ContentBlocks)
+    } else {
+        (doc.limits.max_list_items(), LimitKind::ListItems)
+    };
+    if parent.children.len() >= limit {
+        return Err(doc.limit(kind, child.offset));
+    }
+    Ok(())
+}
+
+fn attach(stack: &mut [(Element, usize)], root: &mut Option<Element>, element: Element) {
+    match stack.last_mut() {
+        Some((parent, _)) => parent.children.push(element),
+        None => *root = Some(element),
+    }
+}
+
+fn open_element<'a>(doc: &mut Doc<'a>, start: &BytesStart<'a>, position: u64) -> Result<Element> {
+    let plain = doc.declare(start, position)?;
+    let name = start.name();
+    let (local, prefix) = name.decompose();
+    let ns = match prefix {
+        Some(prefix) => match doc.lookup(prefix.as_ref()) {
+            Some((_, uri)) => Ns::from_uri(uri),
+            None => {
+                return Err(doc.xml_err(
+                    position,
+                    format!("undeclared namespace prefix `{}`", prefix.as_ref()),
+                ));
+            }
+        },
+        None => doc
+            .lookup("")
+            .map_or(Ns::None, |(_, uri)| Ns::from_uri(uri)),
+    };
+    let mut attrs = Vec::with_capacity(plain.len());
+    for (key, value) in plain {
+        let (attr_local, attr_prefix) = quick_xml::name::QName(&key).decompose();
+        let attr_ns = match attr_prefix {
+            Some(p) => match doc.lookup(p.as_ref()) {
+                Some((_, uri)) => Ns::from_uri(uri),
+                None => {
+                    return Err(doc.xml_err(
+                        position,
+                        format!("undeclared namespace prefix `{}`", p.as_ref()),
+                    ));
+                }
+            },
+            None => Ns::None,
+        };
+        attrs.push(Attr {
+            ns: attr_ns,
+            local: attr_local.as_ref().to_owned(),
+            value,
+        });
+    }
+    Ok(Element {
+        ns,
+        local: local.as_ref().to_owned(),
+        attrs,
+        children: Vec::new(),
+        text: String::new(),
+        raw: None,
+        offset: position + doc.skew,
+    })
+}
+
+/// Insertions of namespace declarations into one top-level element of a captured fragment.
+struct Injection {
+    /// Offset in `body` right after the element name.
+    at: usize,
+    declarations: Vec<(String, String)>,
+}
+
+impl Injection {
+    fn need(&mut self, prefix: &str, uri: &str) {
+        if !self.declarations.iter().any(|(p, _)| p == prefix) {
+            self.declarations.push((prefix.to_owned(), uri.to_owned()));
+        }
+    }
+}
+
+/// Reads the inner content of the element just opened, up to and including its end tag, and
+/// returns it as standalone [`Content`].
+fn capture<'a>(
+    doc: &mut Doc<'a>,
+    reader: &mut Reader<&'a [u8]>,
+    depth_base: usize,
+) -> Result<Content> {
+    let body = doc.body;
+    let start = reader.buffer_position() as usize;
+    let base_scope = doc.bindings.len();
+    let mut scopes: Vec<usize> = Vec::new();
+    let mut markup = false;
+    let mut injections: Vec<Injection> = Vec::new();
+    let end;
+    loop {
+        let position = reader.buffer_position();
+        let event = match reader.read_event() {
+            Ok(event) => event,
+            Err(e) => return Err(doc.xml_err(reader.error_position(), e.to_string())),
+        };
+        match event {
+            Event::Start(el) => {
+                let scope = capture_element(
+                    doc,
+                    body,
+                    &el,
+                    base_scope,
+                    &mut injections,
+                    scopes.is_empty(),
+                    depth_base + scopes.len() + 1,
+                    position,
+                )?;
+                markup = true;
+                scopes.push(scope);
+            }
+            Event::Empty(el) => {
+                let scope = capture_element(
+                    doc,
+                    body,
+                    &el,
+                    base_scope,
+                    &mut injections,
+                    scopes.is_empty(),
+                    depth_base + scopes.len() + 1,
+                    position,
+                )?;
+                markup = true;
+                doc.bindings.truncate(scope);
+            }
+            Event::End(_) => match scopes.pop() {
+                Some(scope) => doc.bindings.truncate(scope),
+                None => {
+                    end = position as usize;
+                    break;
+                }
+            },
+            Event::Text(_) | Event::CData(_) => {}
+            Event::Comment(_) => markup = true,
+            Event::PI(pi) => {
+                if pi.target().eq_ignore_ascii_case("xml") {
+                    return Err(doc.xml_err(position, "XML declaration inside content"));
+                }
+                markup = true;
+            }
+            Event::GeneralRef(reference) => {
+                resolve_ref(doc, &reference, position)?;
+            }
+            Event::Decl(_) => return Err(doc.xml_err(position, "XML declaration inside content")),
+            Event::DocType(_) => {
+                return Err(doc.xml_err(position, "DOCTYPE is not allowed in TAXII messages"));
+            }
+            Event::Eof => return Err(doc.xml_err(position, "unclosed element at end of input")),
+        }
+    }
+    if !markup {
+        return Ok(decode_text(doc, start, end));
+    }
+    Ok(Content::from_parts_unchecked(
+        ContentKind::Xml,
+        splice(doc, start, end, &injections),
+    ))
+}
+
+/// Checks one element inside captured content: depth, attributes, that every prefix it uses is
+/// declared, and which declarations from outside the fragment it needs. Returns the namespace
+/// scope to restore when the element closes.
+#[allow(clippy::too_many_arguments)]
+fn capture_element(
+    doc: &mut Doc<'_>,
+    body: &str,
+    el: &BytesStart<'_>,
+    base_scope: usize,
+    injections: &mut Vec<Injection>,
+    top_level: bool,
+    depth: usize,
+    position: u64,
+) -> Result<usize> {
+    if depth > doc.limits.max_depth() {
+        return Err(doc.limit(LimitKind::Depth, position));
+    }
+    let scope = doc.bindings.len();
+    let plain = doc.declare(el, position)?;
+    let name = el.name();
+    if top_level {
+        injections.push(Injection {
+            at: offset_in(body, name.0) + name.0.len(),
+            declarations: Vec::new(),
+        });
+    }
+    let prefix = name.prefix().map_or("", |p| p.into_inner());
+    check_prefix(doc, prefix, base_scope, injections.last_mut(), position)?;
+    for (key, value) in &plain {
+        if let Some(p) = quick_xml::name::QName(key).prefix() {
+            check_prefix(
+                doc,
+                p.into_inner(),
+                base_scope,
+                injections.last_mut(),
+                position,
+            )?;
+        }
+        // QName-valued attributes (xsi:type="stix:Foo") use prefixes too; a declaration from
+        // outside the fragment that such a value names is carried along.
+        if let Some((p, rest)) = value.split_once(':') {
+            let plausible = !p.is_empty()
+                && p != "xml"
+                && !rest.starts_with('/')
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+            if plausible {
+                if let Some((index, uri)) = doc.lookup(p) {
+                    if index < base_scope {
+                        let uri = uri.to_owned();
+                        if let Some(injection) = injections.last_mut() {
+                            injection.need(p, &uri);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(scope)
+}
+
+fn check_prefix(
+    doc: &Doc<'_>,
+    prefix: &str,
+    base_scope: usize,
+    injection: Option<&mut Injection>,
+    position: u64,
+) -> Result<()> {
+    if prefix == "xml" {
+        return Ok(());
+    }
+    match doc.lookup(prefix) {
+        Some((index, uri)) if index < base_scope => {
+            if !(prefix.is_empty() && uri.is_empty()) {
+                if let Some(injection) = injection {
+                    injection.need(prefix, uri);
+                }
+            }
+            Ok(())
+        }
+        Some(_) => Ok(()),
+        None if prefix.is_empty() => Ok(()),
+        None => Err(doc.xml_err(position, format!("undeclared namespace prefix `{prefix}`"))),
+    }
+}
+
+/// The fragment `body[start..end]` with the needed declarations inserted; shares the input
+/// buffer when nothing needs inserting.
+fn splice(doc: &Doc<'_>, start: usize, end: usize, injections: &[Injection]) -> Bytes {
+    if injections.iter().all(|i| i.declarations.is_empty()) {
+        return doc.body_bytes.slice(start..end);
+    }
+    let mut out = Vec::with_capacity(end - start + 64);
+    let mut at = start;
+    for injection in injections.iter().filter(|i| !i.declarations.is_empty()) {
+        out.extend_from_slice(
+            doc.body
+                .as_bytes()
+                .get(at..injection.at)
+                .unwrap_or_default(),
+        );
+        for (prefix, uri) in &injection.declarations {
+            if prefix.is_empty() {
+                out.extend_from_slice(b" xmlns=\"");
+            } else {
+                out.extend_from_slice(b" xmlns:");
+                out.extend_from_slice(prefix.as_bytes());
+                out.extend_from_slice(b"=\"");
+            }
+            super::write::escape_attr_into(uri, &mut out);
+            out.push(b'"');
+        }
+        at = injection.at;
+    }
+    out.extend_from_slice(doc.body.as_bytes().get(at..end).unwrap_or_default());
+    Bytes::from(out)
+}
+
+/// Decodes text-only content (text, CDATA sections, references) in `body[start..end]`.
+fn decode_text(doc: &Doc<'_>, start: usize, end: usize) -> Content {
+    let raw = doc.body.get(start..end).unwrap_or_default();
+    if !raw.contains(['&', '<', '\r']) {
+        return Content::from_parts_unchecked(ContentKind::Text, doc.body_bytes.slice(start..end));
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("<![CDATA[") {
+            let (inner, tail) = after.split_once("]]>").unwrap_or((after, ""));
+            push_normalized(&mut out, inner);
+            rest = tail;
+        } else if let Some(after) = rest.strip_prefix('&') {
+            let (name, tail) = after.split_once(';').unwrap_or((after, ""));
+            let c = if let Some(num) = name.strip_prefix("#x") {
+                u32::from_str_radix(num, 16).ok().and_then(char::from_u32)
+            } else if let Some(num) = name.strip_prefix('#') {
+                num.parse::<u32>().ok().and_then(char::from_u32)
+            } else {
+                predefined(name)
+            };
+            // The capture pass already validated every reference.
+            if let Some(c) = c {
+                out.push(c);
+            }
+            rest = tail;
+        } else {
+            let cut = rest.find(['&', '<']).unwrap_or(rest.len());
+            let (text, tail) = rest.split_at(cut);
+            push_normalized(&mut out, text);
+            rest = tail;
+        }
+    }
+    Content::from_parts_unchecked(ContentKind::Text, Bytes::from(out))
+}
+
+/// Appends `text` with XML line-end normalisation (CRLF and CR become LF).
+fn push_normalized(out: &mut String, text: &str) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            if chars.peek() == Some(&'\n') {
+                chars.next();
+            }
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! XML writing: compact output, one namespace prefix per TAXII version declared on the root,
+//! content written back exactly as held.
+
+use crate::error::{Error, Result};
+use crate::message::{Content, ContentKind};
+use crate::version::Version;
+
+/// The prefix used for each version's elements.
+pub(crate) fn prefix(version: Version) -> &'static str {
+    match version {
+        Version::V1_0 => "taxii",
+        Version::V1_1 => "taxii_11",
+    }
+}
+
+/// Appends `value` escaped for a double-quoted attribute (tab, LF and CR as character
+/// references so they survive attribute-value normalisation).
+pub(crate) fn escape_attr_into(value: &str, out: &mut Vec<u8>) {
+    let mut last = 0;
+    for (i, b) in value.bytes().enumerate() {
+        let replacement: &[u8] = match b {
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'&' => b"&amp;",
+            b'"' => b"&quot;",
+            b'\t' => b"&#9;",
+            b'\n' => b"&#10;",
+            b'\r' => b"&#13;",
+            _ => continue,
+        };
+        out.extend_from_slice(value.as_bytes().get(last..i).unwrap_or_default());
+        out.extend_from_slice(replacement);
+        last = i + 1;
+    }
+    out.extend_from_slice(value.as_bytes().get(last..).unwrap_or_default());
+}
+
+/// Appends `text` escaped for character data (CR as a reference so it is not normalised away).
+pub(crate) fn escape_text_into(text: &str, out: &mut Vec<u8>) {
+    let mut last = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let replacement: &[u8] = match b {
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'&' => b"&amp;",
+            b'\r' => b"&#13;",
+            _ => continue,
+        };
+        out.extend_from_slice(text.as_bytes().get(last..i).unwrap_or_default());
+        out.extend_from_slice(replacement);
+        last = i + 1;
+    }
+    out.extend_from_slice(text.as_bytes().get(last..).unwrap_or_default());
+}
+
+/// Checks that `text` holds only characters XML 1.0 can carry.
+fn check_chars(field: &'static str, text: &str) -> Result<()> {
+    match text.chars().find(|c| {
+        matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+    }) {
+        None => Ok(()),
+        Some(c) => Err(Error::InvalidField {
+            field,
+            reason: format!("character U+{:04X} cannot be written in XML", u32::from(c)),
+        }),
+    }
+}
+
+/// A compact XML writer for one message.
+pub(crate) struct Writer<'a> {
+    out: &'a mut Vec<u8>,
+    prefix: &'static str,
+    pub(crate) version: Version,
+}
+
+impl<'a> Writer<'a> {
+    pub(crate) fn new(out: &'a mut Vec<u8>, version: Version) -> Self {
+        Self {
+            out,
+            prefix: prefix(version),
+            version,
+        }
+    }
+
+    fn name(&mut self, local: &str) {
+        self.out.extend_from_slice(self.prefix.as_bytes());
+        self.out.push(b':');
+        self.out.extend_from_slice(local.as_bytes());
+    }
+
+    fn attrs(&mut self, attrs: &[(&str, Option<&str>)]) -> Result<()> {
+        for (name, value) in attrs {
+            if let Some(value) = value {
+                check_chars(attr_field(name), value)?;
+                self.out.push(b' ');
+                self.out.extend_from_slice(name.as_bytes());
+                self.out.extend_from_slice(b"=\"");
+                escape_attr_into(value, self.out);
+                self.out.push(b'"');
+            }
+        }
+        Ok(())
+    }
+
+    /// Opens the root element with the version's namespace declaration.
+    pub(crate) fn root(&mut self, local: &str, attrs: &[(&str, Option<&str>)]) -> Result<()> {
+        self.out.push(b'<');
+        self.name(local);
+        self.out.extend_from_slice(b" xmlns:");
+        self.out.extend_from_slice(self.prefix.as_bytes());
+        self.out.extend_from_slice(b"=\"");
+        self.out
+            .extend_from_slice(self.version.namespace().as_bytes());
+        self.out.push(b'"');
+        self.attrs(attrs)?;
+        self.out.push(b'>');
+        Ok(())
+    }
+
+    /// `<p:local attrs>`.
+    pub(crate) fn open(&mut self, local: &str, attrs: &[(&str, Option<&str>)]) -> Result<()> {
+        self.out.push(b'<');
+        self.name(local);
+        self.attrs(attrs)?;
+        self.out.push(b'>');
+        Ok(())
+    }
+
+    /// `<p:local attrs/>`.
+    pub(crate) fn empty(&mut self, local: &str, attrs: &[(&str, Option<&str>)]) -> Result<()> {
+        self.out.push(b'<');
+        self.name(local);
+        self.attrs(attrs)?;
+        self.out.extend_from_slice(b"/>");
+        Ok(())
+    }
+
+    /// `</p:local>`.
+    pub(crate) fn close(&mut self, local: &str) {
+        self.out.extend_from_slice(b"</");
+        self.name(local);
+        self.out.push(b'>');
+    }
+
+    /// `<p:local>text</p:local>`.
+    pub(crate) fn text(&mut self, local: &'static str, text: &str) -> Result<()> {
+        check_chars(local, text)?;
+        self.open(local, &[])?;
+        escape_text_into(text, self.out);
+        self.close(local);
+        Ok(())
+    }
+
+    /// Escaped character data inside the element just opened.
+    pub(crate) fn close_text_after_open(&mut self, text: &str) {
+        escape_text_into(text, self.out);
+    }
+
+    /// `<p:local>text</p:local>` when `text` is present.
+    pub(crate) fn opt_text(&mut self, local: &'static str, text: Option<&str>) -> Result<()> {
+        match text {
+            Some(text) => self.text(local, text),
+            None => Ok(()),
+        }
+    }
+
+    /// An element holding `xs:any` content, written back as held.
+    pub(crate) fn content(
+        &mut self,
+        local: &'static str,
+        attrs: &[(&str, Option<&str>)],
+        content: &Content,
+    ) -> Result<()> {
+        if content.as_bytes().is_empty() {
+            return self.empty(local, attrs);
+        }
+        self.open(local, attrs)?;
+        self.raw_content(local, content)?;
+        self.close(local);
+        Ok(())
+    }
+
+    /// Content written in place, without an enclosing element.
+    pub(crate) fn raw_content(&mut self, field: &'static str, content: &Content) -> Result<()> {
+        match content.kind() {
+            ContentKind::Xml => self.out.extend_from_slice(content.as_bytes()),
+            ContentKind::Text => {
+                check_chars(field, content.as_str())?;
+                escape_text_into(content.as_str(), self.out);
+            }
+        }
+        Ok(())
+    }
+
+    /// An element of another namespace with its own prefix declared on it (the Default Query).
+    pub(crate) fn foreign_open(
+        &mut self,
+        prefix: &str,
+        local: &str,
+        namespace: Option<&str>,
+        attrs: &[(&str, Option<&str>)],
+        empty: bool,
+    ) -> Result<()> {
+        self.out.push(b'<');
+        self.out.extend_from_slice(prefix.as_bytes());
+        self.out.push(b':');
+        self.out.extend_from_slice(local.as_bytes());
+        if let Some(namespace) = namespace {
+            self.out.extend_from_slice(b" xmlns:");
+            self.out.extend_from_slice(prefix.as_bytes());
+            self.out.extend_from_slice(b"=\"");
+            escape_attr_into(namespace, self.out);
+            self.out.push(b'"');
+        }
+        self.attrs(attrs)?;
+        self.out.extend_from_slice(if empty { b"/>" } else { b">" });
+        Ok(())
+    }
+
+    /// Closes an element of another namespace.
+    pub(crate) fn foreign_close(&mut self, prefix: &str, local: &str) {
+        self.out.extend_from_slice(b"</");
+        self.out.extend_from_slice(prefix.as_bytes());
+        self.out.push(b':');
+        self.out.extend_from_slice(local.as_bytes());
+        self.out.push(b'>');
+    }
+
+    /// A simple-content element of another namespace.
+    pub(crate) fn foreign_text(
+        &mut self,
+        prefix: &str,
+        local: &'static str,
+        attrs: &[(&str, Option<&str>)],
+        text: &str,
+    ) -> Result<()> {
+        check_chars(local, text)?;
+        self.foreign_open(prefix, local, None, attrs, false)?;
+        escape_text_into(text, self.out);
+        self.foreign_close(prefix, local);
+        Ok(())
+    }
+}
+
+fn attr_field(name: &str) -> &'static str {
+    match name {
+        "message_id" => "message_id",
+        "in_response_to" => "in_response_to",
+        "collection_name" => "collection_name",
+        "feed_name" => "feed_name",
+        "result_id" => "result_id",
+        "subscription_id" => "subscription_id",
+        "name" => "name",
+        _ => "attribute",
+    }
+}

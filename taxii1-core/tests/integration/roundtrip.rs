@@ -1,0 +1,1 @@
+//! Property: arbitrary messages round-trip through write and parse unchanged.
