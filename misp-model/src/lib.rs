@@ -28,6 +28,7 @@ pub mod document;
 pub mod error;
 pub mod event;
 pub mod event_report;
+pub mod feed;
 pub mod galaxy;
 pub mod limits;
 pub mod object;
@@ -35,6 +36,7 @@ pub mod org;
 pub mod shadow_attribute;
 pub mod sighting;
 pub mod tag;
+pub mod validate;
 pub mod vocabulary;
 
 pub use attribute::Attribute;

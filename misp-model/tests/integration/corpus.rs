@@ -113,11 +113,8 @@ fn every_corpus_document_parses_and_round_trips() {
         let got = event_values(&normalise(&ours, None));
         assert_eq!(got.len(), want.len(), "{name}");
         for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-            if g != w {
-                let g = serde_json::to_string_pretty(g).unwrap();
-                let w = serde_json::to_string_pretty(w).unwrap();
-                let first = g.lines().zip(w.lines()).position(|(a, b)| a != b);
-                panic!("{name}: element {i} differs after a round trip near line {first:?}");
+            if let Some(diff) = crate::first_diff(g, w, "") {
+                panic!("{name}: element {i} differs after a round trip: {diff}");
             }
         }
         round_tripped += 1;

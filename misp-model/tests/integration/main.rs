@@ -4,6 +4,7 @@
 //! that need it print why and return.
 
 mod corpus;
+mod feed;
 
 use std::path::PathBuf;
 
@@ -34,4 +35,39 @@ pub fn json_files(dir: &std::path::Path) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// The path and both sides of the first difference between two JSON values, for short failure
+/// messages.
+pub fn first_diff(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    let short = |v: &Value| v.to_string().chars().take(120).collect::<String>();
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, v) in x {
+                match y.get(k) {
+                    None => return Some(format!("{path}.{k}: only on the left ({})", short(v))),
+                    Some(w) => {
+                        if let Some(d) = first_diff(v, w, &format!("{path}.{k}")) {
+                            return Some(d);
+                        }
+                    }
+                }
+            }
+            y.keys()
+                .find(|k| !x.contains_key(*k))
+                .map(|k| format!("{path}.{k}: only on the right ({})", short(&y[k])))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            if x.len() != y.len() {
+                return Some(format!("{path}: {} vs {} elements", x.len(), y.len()));
+            }
+            x.iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (v, w))| first_diff(v, w, &format!("{path}[{i}]")))
+        }
+        _ if a == b => None,
+        _ => Some(format!("{path}: {} vs {}", short(a), short(b))),
+    }
 }
