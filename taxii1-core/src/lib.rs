@@ -4,6 +4,8 @@ pub mod error;
 pub mod limits;
 pub mod message;
 pub mod size;
+#[cfg(feature = "proptest")]
+pub mod strategy;
 pub mod timestamp;
 pub mod urn;
 pub mod version;

@@ -75,8 +75,8 @@ pub enum CollectionType {
 pub struct CollectionRecord {
     /// The collection's name (`@collection_name` / `@feed_name`).
     pub collection_name: String,
-    /// Feed or set (1.1; TAXII 1.0 can only express a feed).
-    pub collection_type: CollectionType,
+    /// Feed or set (1.1; absent means a feed, the only kind TAXII 1.0 can express).
+    pub collection_type: Option<CollectionType>,
     /// Whether the requester may use it; `None` when the server does not say.
     pub available: Option<bool>,
     /// A human-readable description.
@@ -100,7 +100,7 @@ impl CollectionRecord {
     pub fn new(collection_name: impl Into<String>, description: impl Into<String>) -> Self {
         Self {
             collection_name: collection_name.into(),
-            collection_type: CollectionType::DataFeed,
+            collection_type: None,
             available: None,
             description: description.into(),
             collection_volume: None,

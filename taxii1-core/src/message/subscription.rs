@@ -179,8 +179,8 @@ impl SubscriptionManagementResponse {
 pub struct SubscriptionRecord {
     /// The subscription's id.
     pub subscription_id: String,
-    /// Its state (1.1).
-    pub status: SubscriptionStatus,
+    /// Its state (1.1; absent means active).
+    pub status: Option<SubscriptionStatus>,
     /// What it delivers (1.1).
     pub subscription_parameters: Option<SubscriptionParameters>,
     /// Where it pushes.
@@ -194,7 +194,7 @@ impl SubscriptionRecord {
     pub fn new(subscription_id: impl Into<String>) -> Self {
         Self {
             subscription_id: subscription_id.into(),
-            status: SubscriptionStatus::Active,
+            status: None,
             subscription_parameters: None,
             push_parameters: None,
             poll_instances: Vec::new(),

@@ -733,8 +733,9 @@ impl Decoder {
         }
         let collection_name = req_attr(c, name_attr, p)?.trim().to_owned();
         let collection_type = match c.attr("collection_type").map(str::trim) {
-            None | Some("DATA_FEED") => CollectionType::DataFeed,
-            Some("DATA_SET") => CollectionType::DataSet,
+            None => None,
+            Some("DATA_FEED") => Some(CollectionType::DataFeed),
+            Some("DATA_SET") => Some(CollectionType::DataSet),
             Some(other) => {
                 return Err(invalid(
                     p.attr("collection_type"),
@@ -1021,9 +1022,10 @@ impl Decoder {
             Version::V1_1 => {
                 check_attrs(s, &["status"], p)?;
                 let status = match s.attr("status").map(str::trim) {
-                    None | Some("ACTIVE") => SubscriptionStatus::Active,
-                    Some("PAUSED") => SubscriptionStatus::Paused,
-                    Some("UNSUBSCRIBED") => SubscriptionStatus::Unsubscribed,
+                    None => None,
+                    Some("ACTIVE") => Some(SubscriptionStatus::Active),
+                    Some("PAUSED") => Some(SubscriptionStatus::Paused),
+                    Some("UNSUBSCRIBED") => Some(SubscriptionStatus::Unsubscribed),
                     Some(other) => {
                         return Err(invalid(
                             p.attr("status"),
@@ -1044,7 +1046,7 @@ impl Decoder {
                 check_attrs(s, &["subscription_id"], p)?;
                 (
                     req_attr(s, "subscription_id", p)?.trim().to_owned(),
-                    SubscriptionStatus::Active,
+                    None,
                     None,
                 )
             }

@@ -302,7 +302,7 @@ impl Encoder<'_> {
         let record = if self.v11() { "Collection" } else { "Feed" };
         for c in &m.collections {
             self.only_11(
-                c.collection_type == CollectionType::DataSet,
+                c.collection_type == Some(CollectionType::DataSet),
                 "collection_type DATA_SET",
             )?;
             self.only_11(c.collection_volume.is_some(), "Collection_Volume")?;
@@ -319,15 +319,15 @@ impl Encoder<'_> {
                     "a Feed with neither Push_Method nor Polling_Service",
                 ));
             }
-            let collection_type = match c.collection_type {
+            let collection_type = c.collection_type.map(|t| match t {
                 CollectionType::DataFeed => "DATA_FEED",
                 CollectionType::DataSet => "DATA_SET",
-            };
+            });
             self.w.open(
                 record,
                 &[
                     (self.collection_attr(), Some(&c.collection_name)),
-                    ("collection_type", self.v11().then_some(collection_type)),
+                    ("collection_type", collection_type.filter(|_| self.v11())),
                     ("available", c.available.map(bool_str)),
                 ],
             )?;
@@ -465,20 +465,20 @@ impl Encoder<'_> {
         self.w.opt_text("Message", m.message.as_deref())?;
         for s in &m.subscriptions {
             self.only_11(
-                s.status != SubscriptionStatus::Active,
+                s.status.is_some_and(|status| status != SubscriptionStatus::Active),
                 "Subscription status other than ACTIVE",
             )?;
             self.only_11(
                 s.subscription_parameters.is_some(),
                 "Subscription_Parameters",
             )?;
-            let status = match s.status {
+            let status = s.status.map(|status| match status {
                 SubscriptionStatus::Active => "ACTIVE",
                 SubscriptionStatus::Paused => "PAUSED",
                 SubscriptionStatus::Unsubscribed => "UNSUBSCRIBED",
-            };
+            });
             if self.v11() {
-                self.w.open("Subscription", &[("status", Some(status))])?;
+                self.w.open("Subscription", &[("status", status)])?;
                 self.w.text("Subscription_ID", &s.subscription_id)?;
                 if let Some(p) = &s.subscription_parameters {
                     self.subscription_parameters(p)?;
