@@ -280,7 +280,6 @@ impl Default for TaxiiSettings {
 /// Basic authentication settings. On the serving side the username (if given) is the account
 /// the peer must use; on the connecting side username and password are the credentials sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct BasicAuth {
     /// The account name.
     pub username: Option<String>,
