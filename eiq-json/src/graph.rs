@@ -1,0 +1,542 @@
+//! A graph view over one or more packages: lookup by id, relations, and what is linked to an
+//! incident — the questions the outgoing MISP feed asks.
+//!
+//! # How entities are linked
+//!
+//! Three mechanisms link two entities, each reported as a [`LinkVia`]:
+//!
+//! 1. **Relation entities** (EIQ JSON v1): a `relation` entity with `data.source` and
+//!    `data.target`. An endpoint may name a `<type>_ref` stub; when the entity the stub stands
+//!    for is in the dataset (for example in another package), the link goes to that entity and
+//!    records the stub in `via_stub`.
+//! 2. **`*_ref` fields** (STIX 2.1 style): a member of `data` whose name ends in `_ref` (one
+//!    reference) or `_refs` (a list), at any depth, e.g. `sighting_of_ref`, `object_refs`.
+//!    Marking references (`object_marking_refs`, `marking_ref`) point at marking definitions,
+//!    not entities, and are not followed.
+//! 3. **Bundled references** (STIX 1.2 style): an `idref` member anywhere inside `data`, as in
+//!    embedded `related_indicators` lists.
+//!
+//! Links are directed (relation source → target, holder of a field → referenced entity);
+//! queries report both directions and say which one with [`Direction`]. Only links between
+//! *full* entities count: a reference that resolves to nothing, or only to a stub whose entity
+//! is not in the dataset, is a [`DanglingReference`] — reported, never fatal.
+//!
+//! # Determinism
+//!
+//! Entities keep input order (packages in the order given, entities in package order). When
+//! two full entities share an id, the first one is used and the later ones are listed by
+//! [`Dataset::duplicates`]. Query results follow the dataset order of the linked entity.
+//!
+//! ```
+//! use eiq_json::{Dataset, Package};
+//!
+//! let json = br#"{"content-type": "urn:eclecticiq.com:json:1.0", "entities": [
+//!   {"id": "99d4e669-e746-5c95-bfac-b98afdab7118", "data": {"type": "incident"}},
+//!   {"id": "7f943d09-da30-56e4-9e87-47f4e5d9572a", "data": {"type": "indicator"}},
+//!   {"id": "a4597034-58bb-521b-8653-547dd6ab8298", "data": {"type": "relation",
+//!     "source": "99d4e669-e746-5c95-bfac-b98afdab7118", "source_type": "incident",
+//!     "target": "7f943d09-da30-56e4-9e87-47f4e5d9572a", "target_type": "indicator",
+//!     "key": "related_indicators"}}]}"#;
+//! let package = Package::from_json(json)?;
+//! let dataset = Dataset::from_packages([&package]);
+//! let incident = dataset.incidents().next().expect("one incident");
+//! let members = dataset.incident_members(&incident.id);
+//! assert_eq!(members.len(), 1);
+//! assert_eq!(members[0].entity.id.as_str(), "7f943d09-da30-56e4-9e87-47f4e5d9572a");
+//! assert!(dataset.dangling().is_empty());
+//! # Ok::<(), eiq_json::Error>(())
+//! ```
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::data::RelationData;
+use crate::entity::Entity;
+use crate::id::{EntityId, reference_uuid};
+use crate::package::Package;
+use crate::vocab::{EntityType, RelationKey};
+
+/// Members ending in `_ref`/`_refs` that name marking definitions rather than entities.
+const MARKING_REFERENCES: [&str; 2] = ["object_marking_refs", "marking_ref"];
+
+/// Which way a link points, seen from the entity a query asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// The asked entity is the relation source or holds the reference.
+    Outgoing,
+    /// The asked entity is the relation target or is referenced.
+    Incoming,
+}
+
+/// How two entities are linked.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum LinkVia<'a> {
+    /// A `relation` entity.
+    Relation {
+        /// The relation entity.
+        relation: &'a Entity,
+        /// Its `key`, e.g. `related_indicators`.
+        key: Option<&'a RelationKey>,
+        /// The stub an endpoint named, when the link was resolved through one.
+        via_stub: Option<&'a Entity>,
+    },
+    /// A `*_ref` / `*_refs` member of the holder's `data`.
+    RefField {
+        /// Path of the member inside the holder, e.g. `data.object_refs[2]`.
+        field: String,
+    },
+    /// A STIX 1.2 `idref` inside the holder's `data`.
+    Idref {
+        /// Path of the member inside the holder, e.g. `data.related_indicators[0].idref`.
+        field: String,
+    },
+}
+
+/// One link of a [`Linked`] entity to the entity a query asked about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkEnd<'a> {
+    /// Which way the link points.
+    pub direction: Direction,
+    /// The mechanism.
+    pub via: LinkVia<'a>,
+}
+
+/// An entity linked to the one a query asked about, with every way it is linked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Linked<'a> {
+    /// The linked entity (always a full entity of the dataset).
+    pub entity: &'a Entity,
+    /// The links, in the order they were found (relations first, then fields).
+    pub links: Vec<LinkEnd<'a>>,
+}
+
+impl Linked<'_> {
+    /// Whether any link is a relation entity.
+    pub fn via_relation(&self) -> bool {
+        self.links.iter().any(|end| matches!(end.via, LinkVia::Relation { .. }))
+    }
+}
+
+/// Where a reference leads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Endpoint<'a> {
+    /// A full entity of the dataset, possibly found through a stub.
+    Entity {
+        /// The entity.
+        entity: &'a Entity,
+        /// The stub the reference named, if it was resolved through one.
+        via_stub: Option<&'a Entity>,
+    },
+    /// Only a stub: the entity it stands for is outside the dataset.
+    Stub(&'a Entity),
+    /// Nothing in the dataset has that id, or the text holds no id.
+    Missing,
+}
+
+impl<'a> Endpoint<'a> {
+    /// The full entity, if the reference resolved to one.
+    pub fn entity(&self) -> Option<&'a Entity> {
+        match self {
+            Self::Entity { entity, .. } => Some(entity),
+            Self::Stub(_) | Self::Missing => None,
+        }
+    }
+}
+
+/// A relation entity with its endpoints resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelationView<'a> {
+    /// The relation entity.
+    pub relation: &'a Entity,
+    /// Its body.
+    pub data: &'a RelationData,
+    /// Where `data.source` leads.
+    pub source: Endpoint<'a>,
+    /// Where `data.target` leads.
+    pub target: Endpoint<'a>,
+}
+
+/// Why a reference is dangling.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum DanglingReason<'a> {
+    /// No entity or stub in the dataset has the referenced id.
+    NotInDataset,
+    /// Only a stub is in the dataset: the entity it stands for is not.
+    OutsideDataset {
+        /// The stub.
+        stub: &'a Entity,
+    },
+    /// The text holds no entity id.
+    NotAReference,
+}
+
+/// A reference that does not lead to a full entity of the dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DanglingReference<'a> {
+    /// The entity holding the reference (the relation entity for relation endpoints).
+    pub holder: &'a Entity,
+    /// Path of the reference inside the holder, e.g. `data.source`.
+    pub field: String,
+    /// The reference as written.
+    pub reference: String,
+    /// Why it does not resolve.
+    pub reason: DanglingReason<'a>,
+}
+
+/// A later entity whose id an earlier full entity already has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Duplicate<'a> {
+    /// The entity kept for lookups.
+    pub kept: &'a Entity,
+    /// The entity ignored.
+    pub ignored: &'a Entity,
+}
+
+#[derive(Debug, Clone)]
+struct LinkRecord<'a> {
+    from: usize,
+    to: usize,
+    via: LinkVia<'a>,
+}
+
+/// A read-only graph over the entities of one or more packages. See the [module
+/// docs](self) for how links are found.
+#[derive(Debug, Clone)]
+pub struct Dataset<'a> {
+    entities: Vec<&'a Entity>,
+    full: HashMap<String, usize>,
+    stubs: HashMap<String, usize>,
+    links: Vec<LinkRecord<'a>>,
+    adjacency: Vec<Vec<usize>>,
+    relations: Vec<RelationView<'a>>,
+    dangling: Vec<DanglingReference<'a>>,
+    duplicates: Vec<Duplicate<'a>>,
+}
+
+impl<'a> Dataset<'a> {
+    /// A dataset spanning the entities of `packages`, in order.
+    pub fn from_packages<I: IntoIterator<Item = &'a Package>>(packages: I) -> Self {
+        Self::from_entities(packages.into_iter().flat_map(Package::entities))
+    }
+
+    /// A dataset over loose entities, in order.
+    pub fn from_entities<I: IntoIterator<Item = &'a Entity>>(entities: I) -> Self {
+        let mut dataset = Self {
+            entities: Vec::new(),
+            full: HashMap::new(),
+            stubs: HashMap::new(),
+            links: Vec::new(),
+            adjacency: Vec::new(),
+            relations: Vec::new(),
+            dangling: Vec::new(),
+            duplicates: Vec::new(),
+        };
+        dataset.index(entities);
+        dataset.link();
+        dataset
+    }
+
+    fn index<I: IntoIterator<Item = &'a Entity>>(&mut self, entities: I) {
+        for entity in entities {
+            let uuid = entity.id.uuid();
+            if entity.is_stub() {
+                if self.stubs.contains_key(&uuid) {
+                    continue;
+                }
+                let index = self.push(entity);
+                self.stubs.insert(uuid, index);
+                if let Some(target) = entity.data.qualified_id().and_then(reference_uuid) {
+                    self.stubs.entry(target).or_insert(index);
+                }
+            } else if let Some(&kept) = self.full.get(&uuid) {
+                if let Some(kept) = self.entities.get(kept) {
+                    self.duplicates.push(Duplicate { kept, ignored: entity });
+                }
+            } else {
+                let index = self.push(entity);
+                self.full.insert(uuid, index);
+            }
+        }
+    }
+
+    fn push(&mut self, entity: &'a Entity) -> usize {
+        self.entities.push(entity);
+        self.adjacency.push(Vec::new());
+        self.entities.len() - 1
+    }
+
+    /// Resolves a reference in any spelling [`reference_uuid`] accepts.
+    pub fn resolve(&self, reference: &str) -> Endpoint<'a> {
+        let Some(uuid) = reference_uuid(reference) else {
+            return Endpoint::Missing;
+        };
+        if let Some(entity) = self.full.get(&uuid).and_then(|&i| self.entities.get(i)) {
+            return Endpoint::Entity { entity, via_stub: None };
+        }
+        let Some(stub) = self.stubs.get(&uuid).and_then(|&i| self.entities.get(i)).copied() else {
+            return Endpoint::Missing;
+        };
+        let stands_for = stub.data.qualified_id().and_then(reference_uuid).unwrap_or(uuid);
+        match self.full.get(&stands_for).and_then(|&i| self.entities.get(i)) {
+            Some(entity) => Endpoint::Entity { entity, via_stub: Some(stub) },
+            None => Endpoint::Stub(stub),
+        }
+    }
+
+    fn index_of(&self, entity: &Entity) -> Option<usize> {
+        self.full.get(&entity.id.uuid()).copied()
+    }
+
+    fn link(&mut self) {
+        let entities = self.entities.clone();
+        for (from, entity) in entities.iter().enumerate() {
+            if let Some(relation) = entity.data.as_relation() {
+                self.link_relation(entity, relation);
+            }
+            let Ok(data) = serde_json::to_value(&entity.data) else {
+                continue;
+            };
+            let mut found = Vec::new();
+            collect_references(&data, "data", &mut found);
+            for (field, reference, is_idref) in found {
+                let via = if is_idref {
+                    LinkVia::Idref { field: field.clone() }
+                } else {
+                    LinkVia::RefField { field: field.clone() }
+                };
+                self.link_reference(from, entity, field, reference, via);
+            }
+        }
+    }
+
+    fn link_relation(&mut self, relation: &'a Entity, data: &'a RelationData) {
+        let source = self.resolve(&data.source);
+        let target = self.resolve(&data.target);
+        self.relations.push(RelationView { relation, data, source, target });
+        for (field, reference, endpoint) in
+            [("data.source", &data.source, source), ("data.target", &data.target, target)]
+        {
+            if let Some(reason) = dangling_reason(reference, endpoint) {
+                self.dangling.push(DanglingReference {
+                    holder: relation,
+                    field: field.to_string(),
+                    reference: reference.clone(),
+                    reason,
+                });
+            }
+        }
+        if let (
+            Endpoint::Entity { entity: from, via_stub: from_stub },
+            Endpoint::Entity { entity: to, via_stub: to_stub },
+        ) = (source, target)
+            && let (Some(from), Some(to)) = (self.index_of(from), self.index_of(to))
+        {
+            {
+                let via = LinkVia::Relation {
+                    relation,
+                    key: data.key.get(),
+                    via_stub: from_stub.or(to_stub),
+                };
+                self.add_link(from, to, via);
+            }
+        }
+    }
+
+    fn link_reference(
+        &mut self,
+        from: usize,
+        holder: &'a Entity,
+        field: String,
+        reference: String,
+        via: LinkVia<'a>,
+    ) {
+        let endpoint = self.resolve(&reference);
+        if let Some(reason) = dangling_reason(&reference, endpoint) {
+            self.dangling.push(DanglingReference { holder, field, reference, reason });
+            return;
+        }
+        if let Some(to) = endpoint.entity().and_then(|entity| self.index_of(entity)) {
+            self.add_link(from, to, via);
+        }
+    }
+
+    fn add_link(&mut self, from: usize, to: usize, via: LinkVia<'a>) {
+        let index = self.links.len();
+        self.links.push(LinkRecord { from, to, via });
+        if let Some(list) = self.adjacency.get_mut(from) {
+            list.push(index);
+        }
+        if to != from
+            && let Some(list) = self.adjacency.get_mut(to)
+        {
+            list.push(index);
+        }
+    }
+
+    /// Number of entities (relations and stubs included, duplicates not).
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// Whether the dataset has no entities.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// Every entity in input order (relations and stubs included, duplicates not).
+    pub fn entities(&self) -> impl Iterator<Item = &'a Entity> + '_ {
+        self.entities.iter().copied()
+    }
+
+    /// Full entities (not stubs) of one type, in input order.
+    pub fn entities_of_type<'s>(
+        &'s self,
+        entity_type: &'s EntityType,
+    ) -> impl Iterator<Item = &'a Entity> + 's {
+        self.entities().filter(move |entity| entity.entity_type() == entity_type)
+    }
+
+    /// The incidents, in input order.
+    pub fn incidents(&self) -> impl Iterator<Item = &'a Entity> + '_ {
+        self.entities().filter(|entity| entity.entity_type() == &EntityType::INCIDENT)
+    }
+
+    /// The full entity with this id (stubs are not returned; see [`Dataset::resolve`]).
+    pub fn entity(&self, id: &EntityId) -> Option<&'a Entity> {
+        self.full.get(&id.uuid()).and_then(|&i| self.entities.get(i)).copied()
+    }
+
+    /// Every relation entity with its endpoints resolved, in input order.
+    pub fn relations(&self) -> &[RelationView<'a>] {
+        &self.relations
+    }
+
+    /// Relations whose source resolves to the entity with this id.
+    pub fn relations_from(&self, id: &EntityId) -> Vec<&RelationView<'a>> {
+        self.relations.iter().filter(|view| endpoint_is(view.source, id)).collect()
+    }
+
+    /// Relations whose target resolves to the entity with this id.
+    pub fn relations_to(&self, id: &EntityId) -> Vec<&RelationView<'a>> {
+        self.relations.iter().filter(|view| endpoint_is(view.target, id)).collect()
+    }
+
+    /// Every full entity linked to the one with this id, by any mechanism, in either
+    /// direction, grouped per linked entity (a self-link lists the entity itself).
+    pub fn links_of(&self, id: &EntityId) -> Vec<Linked<'a>> {
+        let Some(&index) = self.full.get(&id.uuid()) else {
+            return Vec::new();
+        };
+        let mut grouped: Vec<(usize, Vec<LinkEnd<'a>>)> = Vec::new();
+        let mut position: HashMap<usize, usize> = HashMap::new();
+        for record in self.adjacency.get(index).into_iter().flatten() {
+            let Some(link) = self.links.get(*record) else {
+                continue;
+            };
+            let (other, direction) = if link.from == index {
+                (link.to, Direction::Outgoing)
+            } else {
+                (link.from, Direction::Incoming)
+            };
+            let end = LinkEnd { direction, via: link.via.clone() };
+            match position.get(&other).and_then(|&at| grouped.get_mut(at)) {
+                Some((_, ends)) => ends.push(end),
+                None => {
+                    position.insert(other, grouped.len());
+                    grouped.push((other, vec![end]));
+                }
+            }
+        }
+        grouped.sort_by_key(|(i, _)| *i);
+        grouped
+            .into_iter()
+            .filter_map(|(i, links)| self.entities.get(i).map(|&entity| Linked { entity, links }))
+            .collect()
+    }
+
+    /// The entities linked to an incident (the incident itself excluded): what contributes
+    /// extracts to the incident's MISP event.
+    pub fn incident_members(&self, incident: &EntityId) -> Vec<Linked<'a>> {
+        self.links_of(incident)
+            .into_iter()
+            .filter(|linked| linked.entity.id.uuid() != incident.uuid())
+            .collect()
+    }
+
+    /// The incidents the entity with this id is linked to (itself excluded).
+    pub fn linked_incidents(&self, id: &EntityId) -> Vec<Linked<'a>> {
+        self.links_of(id)
+            .into_iter()
+            .filter(|linked| {
+                linked.entity.entity_type() == &EntityType::INCIDENT
+                    && linked.entity.id.uuid() != id.uuid()
+            })
+            .collect()
+    }
+
+    /// References that do not lead to a full entity, in the order found.
+    pub fn dangling(&self) -> &[DanglingReference<'a>] {
+        &self.dangling
+    }
+
+    /// Entities ignored because an earlier one has the same id.
+    pub fn duplicates(&self) -> &[Duplicate<'a>] {
+        &self.duplicates
+    }
+}
+
+fn endpoint_is(endpoint: Endpoint<'_>, id: &EntityId) -> bool {
+    endpoint.entity().is_some_and(|entity| entity.id.uuid() == id.uuid())
+}
+
+fn dangling_reason<'a>(reference: &str, endpoint: Endpoint<'a>) -> Option<DanglingReason<'a>> {
+    match endpoint {
+        Endpoint::Entity { .. } => None,
+        Endpoint::Stub(stub) => Some(DanglingReason::OutsideDataset { stub }),
+        Endpoint::Missing if reference_uuid(reference).is_none() => {
+            Some(DanglingReason::NotAReference)
+        }
+        Endpoint::Missing => Some(DanglingReason::NotInDataset),
+    }
+}
+
+/// Collects `(path, reference, is_idref)` for every `*_ref`, `*_refs` and `idref` member.
+fn collect_references(value: &Value, path: &str, found: &mut Vec<(String, String, bool)>) {
+    match value {
+        Value::Object(object) => {
+            for (key, member) in object {
+                let member_path = format!("{path}.{key}");
+                let is_marking = MARKING_REFERENCES.contains(&key.as_str());
+                match member {
+                    Value::String(text) if key == "idref" => {
+                        found.push((member_path, text.clone(), true));
+                    }
+                    Value::String(text) if key.ends_with("_ref") && !is_marking => {
+                        found.push((member_path, text.clone(), false));
+                    }
+                    Value::Array(items) if key.ends_with("_refs") && !is_marking => {
+                        for (i, item) in items.iter().enumerate() {
+                            if let Value::String(text) = item {
+                                found.push((format!("{member_path}[{i}]"), text.clone(), false));
+                            }
+                        }
+                    }
+                    _ if is_marking => {}
+                    _ => collect_references(member, &member_path, found),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect_references(item, &format!("{path}[{i}]"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests;

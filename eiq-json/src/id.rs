@@ -1,0 +1,203 @@
+//! Entity identifiers and the references that point at them.
+//!
+//! An entity's `id` is a UUID. Elsewhere the same entity is referred to in several spellings:
+//! the bare UUID (relation endpoints in packages), the qualified `data.id`
+//! `{https://host}incident-<uuid>`, an API URL ending in the UUID, or a STIX 2.1 id
+//! `incident--<uuid>`. [`reference_uuid`] reduces all of them to the lower-case UUID so the
+//! graph can resolve them.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Length of a UUID in its hyphenated text form.
+const UUID_LEN: usize = 36;
+
+/// Whether `text` is a hyphenated UUID (any version, either case).
+fn is_uuid(text: &[u8]) -> bool {
+    text.len() == UUID_LEN
+        && text.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// The UUID inside an entity reference, lower case.
+///
+/// Accepts a bare UUID, a qualified id (`{https://host}indicator-<uuid>`), an API URL whose
+/// path contains the UUID, or a STIX 2.1 id (`indicator--<uuid>`): the last UUID in the text
+/// wins. Returns `None` when the text holds no UUID.
+///
+/// ```
+/// use eiq_json::reference_uuid;
+///
+/// let uuid = "2241e780-5ab2-5c27-86be-1774b6079ab7";
+/// assert_eq!(reference_uuid(uuid).as_deref(), Some(uuid));
+/// assert_eq!(
+///     reference_uuid("{https://alice.example.org}incident-2241E780-5AB2-5C27-86BE-1774B6079AB7")
+///         .as_deref(),
+///     Some(uuid)
+/// );
+/// assert_eq!(reference_uuid("not-a-reference"), None);
+/// ```
+pub fn reference_uuid(reference: &str) -> Option<String> {
+    let bytes = reference.as_bytes();
+    let last_start = bytes.len().checked_sub(UUID_LEN)?;
+    (0..=last_start)
+        .rev()
+        .filter_map(|start| bytes.get(start..start + UUID_LEN))
+        .find(|candidate| is_uuid(candidate))
+        .and_then(|candidate| std::str::from_utf8(candidate).ok())
+        .map(str::to_ascii_lowercase)
+}
+
+/// The `id` of an entity: a UUID, kept in the spelling it was given.
+///
+/// Construction validates the form, so every `EntityId` in a parsed package or a built entity
+/// is a UUID. Comparison is by the text as given; use [`EntityId::uuid`] for a case-insensitive
+/// key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntityId(String);
+
+/// Text that is not a UUID where an entity id was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid entity id `{0}`: expected a UUID like 2241e780-5ab2-5c27-86be-1774b6079ab7")]
+pub struct InvalidEntityId(pub String);
+
+impl EntityId {
+    /// An id from its text.
+    ///
+    /// # Errors
+    /// [`InvalidEntityId`] when the text is not a hyphenated UUID.
+    pub fn new(text: impl Into<String>) -> Result<Self, InvalidEntityId> {
+        let text = text.into();
+        if is_uuid(text.as_bytes()) { Ok(Self(text)) } else { Err(InvalidEntityId(text)) }
+    }
+
+    /// A random (version 4) UUID id from 16 bytes of randomness the caller supplies.
+    ///
+    /// The crate does no I/O, so it has no randomness source of its own; the version and
+    /// variant bits are set here.
+    pub fn from_random_bytes(mut bytes: [u8; 16]) -> Self {
+        if let Some(b) = bytes.get_mut(6) {
+            *b = (*b & 0x0f) | 0x40;
+        }
+        if let Some(b) = bytes.get_mut(8) {
+            *b = (*b & 0x3f) | 0x80;
+        }
+        Self::from_bytes(bytes)
+    }
+
+    /// The id spelled from 16 bytes as they are (no version bits changed).
+    pub fn from_bytes(bytes: [u8; 16]) -> Self {
+        let mut text = String::with_capacity(UUID_LEN);
+        for (i, b) in bytes.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                text.push('-');
+            }
+            text.push_str(&format!("{b:02x}"));
+        }
+        Self(text)
+    }
+
+    /// The id as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The id in lower case, the key the graph uses.
+    pub fn uuid(&self) -> String {
+        self.0.to_ascii_lowercase()
+    }
+}
+
+impl fmt::Display for EntityId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for EntityId {
+    type Err = InvalidEntityId;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::new(text)
+    }
+}
+
+impl AsRef<str> for EntityId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for EntityId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for EntityId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Self::new(text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The qualified id of an entity's body (`data.id`): `{<source domain>}<type>-<uuid>`.
+///
+/// ```
+/// use eiq_json::{EntityId, EntityType, qualified_id};
+///
+/// let id = EntityId::new("2241e780-5ab2-5c27-86be-1774b6079ab7")?;
+/// assert_eq!(
+///     qualified_id("https://alice.example.org", &EntityType::INCIDENT, &id),
+///     "{https://alice.example.org}incident-2241e780-5ab2-5c27-86be-1774b6079ab7"
+/// );
+/// # Ok::<(), eiq_json::InvalidEntityId>(())
+/// ```
+pub fn qualified_id(domain: &str, entity_type: &crate::EntityType, id: &EntityId) -> String {
+    format!("{{{domain}}}{entity_type}-{id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuid_validation() {
+        assert!(EntityId::new("2241e780-5ab2-5c27-86be-1774b6079ab7").is_ok());
+        assert_eq!(
+            EntityId::new("2241e780-5ab2-5c27-86be-1774b6079ab"),
+            Err(InvalidEntityId("2241e780-5ab2-5c27-86be-1774b6079ab".into()))
+        );
+        assert!(EntityId::new("2241e780x5ab2-5c27-86be-1774b6079ab7").is_err());
+        assert!(EntityId::new("g241e780-5ab2-5c27-86be-1774b6079ab7").is_err());
+    }
+
+    #[test]
+    fn random_ids_are_version_4() {
+        let id = EntityId::from_random_bytes([0xff; 16]);
+        assert_eq!(id.as_str(), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        let id = EntityId::from_random_bytes([0; 16]);
+        assert_eq!(id.as_str(), "00000000-0000-4000-8000-000000000000");
+    }
+
+    #[test]
+    fn references_in_every_spelling() {
+        let uuid = "770fef1f-59b3-5ec4-931d-b11f97481c0a";
+        for reference in [
+            uuid.to_string(),
+            format!("{{https://alice.example.org}}indicator-{uuid}"),
+            format!("https://ic.example.org/api/v2/entities/{uuid}"),
+            format!("indicator--{uuid}"),
+            uuid.to_ascii_uppercase(),
+        ] {
+            assert_eq!(reference_uuid(&reference).as_deref(), Some(uuid), "{reference}");
+        }
+        assert_eq!(reference_uuid(""), None);
+        assert_eq!(reference_uuid("42"), None);
+        // Multi-byte text around a UUID does not trip the scanner.
+        assert_eq!(reference_uuid(&format!("é{uuid}é")).as_deref(), Some(uuid));
+    }
+}
