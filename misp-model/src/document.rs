@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use serde::ser::SerializeMap;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::attribute::Attribute;
 use crate::error::{Error, Result};
@@ -311,9 +311,4 @@ fn read_response(response: Value, path: &JsonPath<'_>) -> Result<Document> {
 
 fn is_wrapper(value: &Value, key: &str) -> bool {
     matches!(value, Value::Object(map) if map.len() == 1 && map.contains_key(key))
-}
-
-/// Reads a bare JSON object map as an event at the root (used by the REST response parser).
-pub(crate) fn event_from_map(map: Map<String, Value>, path: &JsonPath<'_>) -> Result<Event> {
-    Event::from_wire(Value::Object(map), path)
 }

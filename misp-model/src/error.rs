@@ -90,6 +90,9 @@ pub enum Error {
     /// A request could not be built (e.g. the base URL and path do not form a valid URI).
     #[error("cannot build request: {0}")]
     Request(String),
+    /// The MISP server answered with an error; see [`crate::rest::ApiError`].
+    #[error("MISP server error: {0}")]
+    Api(Box<crate::rest::ApiError>),
 }
 
 impl Error {

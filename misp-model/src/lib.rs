@@ -33,6 +33,7 @@ pub mod galaxy;
 pub mod limits;
 pub mod object;
 pub mod org;
+pub mod rest;
 pub mod shadow_attribute;
 pub mod sighting;
 pub mod tag;

@@ -231,24 +231,24 @@ impl Checker<'_> {
                 },
             );
         }
-        if self.strict {
-            if let Some(category) = attribute.category.as_deref() {
-                if !self.table.is_known_category(category) {
-                    self.report(
-                        format!("{path}.category"),
-                        ProblemKind::UnknownCategory {
-                            category: category.to_owned(),
-                        },
-                    );
-                } else if known && !self.table.category_allows(category, attribute_type) {
-                    self.report(
-                        format!("{path}.category"),
-                        ProblemKind::CategoryNotAllowed {
-                            category: category.to_owned(),
-                            attribute_type: attribute_type.to_owned(),
-                        },
-                    );
-                }
+        if self.strict
+            && let Some(category) = attribute.category.as_deref()
+        {
+            if !self.table.is_known_category(category) {
+                self.report(
+                    format!("{path}.category"),
+                    ProblemKind::UnknownCategory {
+                        category: category.to_owned(),
+                    },
+                );
+            } else if known && !self.table.category_allows(category, attribute_type) {
+                self.report(
+                    format!("{path}.category"),
+                    ProblemKind::CategoryNotAllowed {
+                        category: category.to_owned(),
+                        attribute_type: attribute_type.to_owned(),
+                    },
+                );
             }
         }
         if attribute.value.trim().is_empty() {
@@ -286,15 +286,16 @@ pub fn validate_event(event: &Event, table: &DescribeTypes, mode: Mode) -> Vec<P
         checker.report(format!("{root}.info"), ProblemKind::EmptyInfo);
     }
     checker.uuid(root, event.uuid.as_deref());
-    if let Some(date) = event.date.as_deref() {
-        if checker.strict && !is_date(date) {
-            checker.report(
-                format!("{root}.date"),
-                ProblemKind::InvalidDate {
-                    value: date.to_owned(),
-                },
-            );
-        }
+    if let Some(date) = event.date.as_deref()
+        && checker.strict
+        && !is_date(date)
+    {
+        checker.report(
+            format!("{root}.date"),
+            ProblemKind::InvalidDate {
+                value: date.to_owned(),
+            },
+        );
     }
     if event.distribution == Some(Distribution::Inherit) {
         checker.report(
@@ -312,15 +313,15 @@ pub fn validate_event(event: &Event, table: &DescribeTypes, mode: Mode) -> Vec<P
         checker.sharing(&path, object.distribution, object.sharing_group_id);
         for (j, reference) in object.references.iter().enumerate() {
             let ref_path = format!("{path}.ObjectReference[{j}]");
-            if let Some(target) = reference.referenced_uuid.as_deref() {
-                if !is_uuid(target) {
-                    checker.report(
-                        format!("{ref_path}.referenced_uuid"),
-                        ProblemKind::InvalidUuid {
-                            value: target.to_owned(),
-                        },
-                    );
-                }
+            if let Some(target) = reference.referenced_uuid.as_deref()
+                && !is_uuid(target)
+            {
+                checker.report(
+                    format!("{ref_path}.referenced_uuid"),
+                    ProblemKind::InvalidUuid {
+                        value: target.to_owned(),
+                    },
+                );
             }
         }
         for (j, attribute) in object.attributes.iter().enumerate() {

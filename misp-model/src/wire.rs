@@ -21,9 +21,9 @@ pub(crate) enum JsonPath<'a> {
     /// The document root.
     Root,
     /// A named field below `parent`.
-    Key(&'a JsonPath<'a>, &'a str),
+    Key(&'a Self, &'a str),
     /// An array element below `parent`.
-    Index(&'a JsonPath<'a>, usize),
+    Index(&'a Self, usize),
 }
 
 impl JsonPath<'_> {
@@ -211,11 +211,6 @@ impl<'a> Fields<'a> {
             Value::Object(map) => Ok(Self { map, path }),
             other => Err(Error::wrong_type(path, "an object", &other)),
         }
-    }
-
-    /// The path of the object being read.
-    pub(crate) fn path(&self) -> &JsonPath<'a> {
-        self.path
     }
 
     /// Takes `key` out unless it is absent, `null` or an empty array (those stay in `extra`, so

@@ -37,7 +37,7 @@ const FLAG_KEYS: &[&str] = &[
 /// given as `"0"`/`"1"` become booleans.
 fn normalise(value: &Value, key: Option<&str>) -> Value {
     match value {
-        Value::Number(n) if !key.is_some_and(|k| k == "local") => Value::String(n.to_string()),
+        Value::Number(n) if key.is_none_or(|k| k != "local") => Value::String(n.to_string()),
         Value::String(s)
             if key.is_some_and(|k| FLAG_KEYS.contains(&k)) && (s == "0" || s == "1") =>
         {
