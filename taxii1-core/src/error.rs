@@ -31,6 +31,8 @@ pub enum HttpProblem {
     Status {
         /// The status code received.
         code: u16,
+        /// The start of the body, for the error message (control characters removed).
+        body_excerpt: String,
     },
     /// A required header is missing.
     MissingHeader {
@@ -58,6 +60,22 @@ pub enum HttpProblem {
         /// Why.
         reason: String,
     },
+}
+
+impl std::fmt::Display for HttpProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Status { code, body_excerpt } if body_excerpt.is_empty() => write!(f, "HTTP status {code}"),
+            Self::Status { code, body_excerpt } => write!(f, "HTTP status {code}: {body_excerpt}"),
+            Self::MissingHeader { name } => write!(f, "missing header {name}"),
+            Self::BadHeader { name, value } => write!(f, "header {name} has unsupported value `{value}`"),
+            Self::BodyTooLarge { size, limit } => write!(f, "body of {size} bytes exceeds the limit of {limit} bytes"),
+            Self::CredentialsOverPlainHttp => {
+                f.write_str("refusing to send basic credentials over plain http:// (use https or opt in explicitly)")
+            }
+            Self::BadUrl { reason } => write!(f, "bad URL: {reason}"),
+        }
+    }
 }
 
 /// Everything that can go wrong in this crate.
@@ -169,8 +187,20 @@ pub enum Error {
         reason: String,
     },
     /// A problem at the HTTP binding layer.
-    #[error("HTTP binding: {0:?}")]
+    #[error("HTTP binding: {0}")]
     Http(HttpProblem),
+    /// The peer answered with a status message that is not SUCCESS (or a status message where
+    /// another response was due).
+    #[error("TAXII status {}: {}", .0.status_type, .0.message.as_deref().unwrap_or("(no message)"))]
+    Status(Box<crate::message::StatusMessage>),
+    /// The response answers another request.
+    #[error("response answers message {found}, expected {expected}")]
+    WrongInResponseTo {
+        /// The request's message id.
+        expected: String,
+        /// The response's `in_response_to`.
+        found: String,
+    },
     /// The peer answered with a different message than the request calls for.
     #[error("expected {expected:?}, received {found:?}")]
     UnexpectedMessage {

@@ -13,7 +13,7 @@ use crate::version::Version;
 /// An element path for errors, built without allocating: `Poll_Response/Content_Block[3]`.
 #[derive(Clone, Copy)]
 struct Path<'a> {
-    parent: Option<&'a Path<'a>>,
+    parent: Option<&'a Self>,
     name: &'a str,
     index: Option<usize>,
 }
@@ -27,7 +27,7 @@ impl<'a> Path<'a> {
         }
     }
 
-    fn child(&'a self, name: &'a str) -> Path<'a> {
+    fn child(&'a self, name: &'a str) -> Self {
         Path {
             parent: Some(self),
             name,
@@ -35,7 +35,7 @@ impl<'a> Path<'a> {
         }
     }
 
-    fn item(&'a self, name: &'a str, index: usize) -> Path<'a> {
+    fn item(&'a self, name: &'a str, index: usize) -> Self {
         Path {
             parent: Some(self),
             name,

@@ -19,7 +19,7 @@ pub(crate) fn encode(message: &Message, version: Version, out: &mut Vec<u8>) -> 
     let kind = message.kind();
     let root = kind
         .element_name(version)
-        .ok_or(not_representable(version, "Poll_Fulfillment"))?;
+        .ok_or_else(|| not_representable(version, "Poll_Fulfillment"))?;
     let mut e = Encoder {
         w: Writer::new(out, version),
         v: version,
@@ -465,7 +465,8 @@ impl Encoder<'_> {
         self.w.opt_text("Message", m.message.as_deref())?;
         for s in &m.subscriptions {
             self.only_11(
-                s.status.is_some_and(|status| status != SubscriptionStatus::Active),
+                s.status
+                    .is_some_and(|status| status != SubscriptionStatus::Active),
                 "Subscription status other than ACTIVE",
             )?;
             self.only_11(

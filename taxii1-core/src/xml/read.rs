@@ -67,7 +67,7 @@ pub(crate) struct Element {
     pub(crate) ns: Ns,
     pub(crate) local: String,
     pub(crate) attrs: Vec<Attr>,
-    pub(crate) children: Vec<Element>,
+    pub(crate) children: Vec<Self>,
     /// Character data directly inside this element (decoded), for simple-content elements.
     pub(crate) text: String,
     /// The captured inner content of an `xs:any` element.
@@ -650,14 +650,13 @@ fn capture_element(
                 && !rest.starts_with('/')
                 && p.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
-            if plausible {
-                if let Some((index, uri)) = doc.lookup(p) {
-                    if index < base_scope {
-                        let uri = uri.to_owned();
-                        if let Some(injection) = injections.last_mut() {
-                            injection.need(p, &uri);
-                        }
-                    }
+            if plausible
+                && let Some((index, uri)) = doc.lookup(p)
+                && index < base_scope
+            {
+                let uri = uri.to_owned();
+                if let Some(injection) = injections.last_mut() {
+                    injection.need(p, &uri);
                 }
             }
         }
@@ -677,10 +676,10 @@ fn check_prefix(
     }
     match doc.lookup(prefix) {
         Some((index, uri)) if index < base_scope => {
-            if !(prefix.is_empty() && uri.is_empty()) {
-                if let Some(injection) = injection {
-                    injection.need(prefix, uri);
-                }
+            if !(prefix.is_empty() && uri.is_empty())
+                && let Some(injection) = injection
+            {
+                injection.need(prefix, uri);
             }
             Ok(())
         }

@@ -136,7 +136,8 @@ fn every_invalid_file_is_rejected() {
 fn hostile_inputs_fail_with_the_right_kind() {
     use taxii1_core::error::LimitKind;
     let read = |name: &str| std::fs::read(corpus_dir().join("invalid").join(name)).unwrap();
-    let cases: &[(&str, fn(&Error) -> bool)] = &[
+    type Check = fn(&Error) -> bool;
+    let cases: &[(&str, Check)] = &[
         (
             "v11_billion_laughs_text.xml",
             |e| matches!(e, Error::Xml { reason, .. } if reason.contains("DOCTYPE")),
@@ -256,7 +257,7 @@ fn errors_name_the_element_path() {
     }
 }
 
-fn parse(name: &str) -> taxii1_core::Parsed {
+fn parse(name: &str) -> Parsed {
     Message::from_xml(&std::fs::read(corpus_dir().join("valid").join(name)).unwrap()).unwrap()
 }
 
