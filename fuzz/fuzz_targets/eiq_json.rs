@@ -1,0 +1,57 @@
+//! Any bytes into the EclecticIQ JSON document reader (package, bare entity or wrapped
+//! entity); every document it accepts must survive write-then-read.
+//!
+//! Properties checked:
+//! - `Document::from_json` never panics (it returns a typed error instead);
+//! - an accepted document can be written (`to_json`), and the written JSON is read back as an
+//!   equal document;
+//! - writing that second document gives the same JSON value as the first write (the crate's
+//!   canonical rewrites, such as TLP spelling, are applied once and then stable).
+
+#![no_main]
+
+use eiq_json::Document;
+use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(first) = Document::from_json(data) else {
+        return;
+    };
+    let written = match first.to_json() {
+        Ok(written) => written,
+        Err(err) => panic!("writing an accepted document failed: {err:?}\n{first:?}"),
+    };
+    let second = match Document::from_json(&written) {
+        Ok(second) => second,
+        Err(err) => panic!(
+            "re-reading our own JSON failed: {err:?}\n--- written ---\n{}",
+            String::from_utf8_lossy(&written)
+        ),
+    };
+    let rewritten = match second.to_json() {
+        Ok(rewritten) => rewritten,
+        Err(err) => panic!("writing the re-read document failed: {err:?}"),
+    };
+    let first_value: Value = match serde_json::from_slice(&written) {
+        Ok(value) => value,
+        Err(err) => panic!("the writer produced invalid JSON: {err}"),
+    };
+    let second_value: Value = match serde_json::from_slice(&rewritten) {
+        Ok(value) => value,
+        Err(err) => panic!("the writer produced invalid JSON: {err}"),
+    };
+    assert_eq!(
+        first_value,
+        second_value,
+        "write-read-write changed the JSON\n--- first ---\n{}\n--- second ---\n{}",
+        String::from_utf8_lossy(&written),
+        String::from_utf8_lossy(&rewritten)
+    );
+    assert_eq!(
+        first,
+        second,
+        "write-then-read changed the document\n--- written ---\n{}",
+        String::from_utf8_lossy(&written)
+    );
+});
