@@ -13,6 +13,7 @@
 )]
 
 mod corpus;
+mod describe;
 mod feed;
 mod rest;
 
