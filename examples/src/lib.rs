@@ -1,1 +1,3 @@
 //! Shared glue for the example command-line clients.
+
+pub mod mount;
