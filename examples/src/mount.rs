@@ -3,7 +3,7 @@
 //! Incoming mount-point feeds read package files from a directory on the poll allowlist;
 //! outgoing ones write each run's packages into a directory on the push allowlist. This module
 //! does the I/O; the decision which directory is allowed is the pure
-//! [`MountPointPolicy`](feed_mapping::feed::MountPointPolicy) of `feed-mapping`.
+//! [`MountPointPolicy`] of `feed-mapping`.
 //!
 //! Safety rules:
 //! - The feed directory and every allowlist root are resolved with [`std::fs::canonicalize`]
