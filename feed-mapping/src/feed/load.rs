@@ -255,6 +255,13 @@ struct RawFeed {
     mount_point: Option<RawMountPoint>,
 }
 
+/// The transport settings tables of one feed; exactly the one its transport uses must be present.
+struct Sections {
+    taxii: Option<RawTaxii>,
+    misp: Option<RawMisp>,
+    mount_point: Option<RawMountPoint>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTaxii {
@@ -475,15 +482,12 @@ impl Converter<'_> {
                 .parse()
                 .map_err(|unknown| self.unknown(&path.key("schedule"), unknown))?,
         };
-        let transport = self.transport(
-            kind,
-            raw.taxii,
-            raw.misp,
-            raw.mount_point,
-            path,
-            access,
-            policy,
-        )?;
+        let sections = Sections {
+            taxii: raw.taxii,
+            misp: raw.misp,
+            mount_point: raw.mount_point,
+        };
+        let transport = self.transport(kind, sections, path, access, policy)?;
         Ok(FeedDefinition {
             name: raw.name,
             transport,
@@ -493,13 +497,14 @@ impl Converter<'_> {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn transport(
         &self,
         kind: TransportKind,
-        taxii: Option<RawTaxii>,
-        misp: Option<RawMisp>,
-        mount_point: Option<RawMountPoint>,
+        Sections {
+            taxii,
+            misp,
+            mount_point,
+        }: Sections,
         path: &FieldPath,
         access: MountAccess,
         policy: &MountPointPolicy,
