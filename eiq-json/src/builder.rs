@@ -57,12 +57,16 @@ pub struct EntityBuilder {
 impl EntityBuilder {
     /// An entity of `entity_type` with an empty body of the matching variant.
     pub fn new(id: EntityId, entity_type: EntityType) -> Self {
-        Self { entity: Entity::new(id, EntityData::new(entity_type)) }
+        Self {
+            entity: Entity::new(id, EntityData::new(entity_type)),
+        }
     }
 
     /// An entity with a body built elsewhere.
     pub fn with_data(id: EntityId, data: EntityData) -> Self {
-        Self { entity: Entity::new(id, data) }
+        Self {
+            entity: Entity::new(id, data),
+        }
     }
 
     /// Sets `data.title` (`data.name` for STIX 2.1-style bodies).
@@ -123,14 +127,18 @@ impl EntityBuilder {
     /// Adds an extract.
     #[must_use]
     pub fn extract(mut self, extract: Extract) -> Self {
-        self.entity.extracts.update_or_default(|list| list.push(extract));
+        self.entity
+            .extracts
+            .update_or_default(|list| list.push(extract));
         self
     }
 
     /// Adds a source.
     #[must_use]
     pub fn source(mut self, source: Source) -> Self {
-        self.entity.sources.update_or_default(|list| list.push(source));
+        self.entity
+            .sources
+            .update_or_default(|list| list.push(source));
         self
     }
 

@@ -157,7 +157,11 @@ impl Entity {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Meta {
     /// TLP colour. The string `"null"` some API answers carry is read as `null`.
-    #[serde(default, deserialize_with = "tlp_color", skip_serializing_if = "Field::is_absent")]
+    #[serde(
+        default,
+        deserialize_with = "tlp_color",
+        skip_serializing_if = "Field::is_absent"
+    )]
     pub tlp_color: Field<Tlp>,
     /// Free-form tags.
     #[serde(default, skip_serializing_if = "Field::is_absent")]

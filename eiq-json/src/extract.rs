@@ -104,14 +104,16 @@ impl Extract {
     /// Sets the classification.
     #[must_use]
     pub fn with_classification(mut self, classification: Classification) -> Self {
-        self.meta.update_or_default(|meta| meta.classification = Field::Present(classification));
+        self.meta
+            .update_or_default(|meta| meta.classification = Field::Present(classification));
         self
     }
 
     /// Sets the confidence (meaningful for `bad` extracts).
     #[must_use]
     pub fn with_confidence(mut self, confidence: ExtractConfidence) -> Self {
-        self.meta.update_or_default(|meta| meta.confidence = Field::Present(confidence));
+        self.meta
+            .update_or_default(|meta| meta.confidence = Field::Present(confidence));
         self
     }
 
@@ -126,7 +128,9 @@ impl Extract {
             });
         }
         self.instance_meta.update_or_default(|instance| {
-            instance.link_types.update_or_default(|list| list.push(link_type));
+            instance
+                .link_types
+                .update_or_default(|list| list.push(link_type));
         });
         self
     }
@@ -141,7 +145,9 @@ impl Extract {
 
     /// The confidence, if given.
     pub fn confidence(&self) -> Option<ExtractConfidence> {
-        self.meta.get().and_then(|meta| meta.confidence.get().copied())
+        self.meta
+            .get()
+            .and_then(|meta| meta.confidence.get().copied())
     }
 
     /// The link types (empty when absent).

@@ -53,7 +53,9 @@ impl<T> Field<T> {
     where
         T: Default,
     {
-        let mut value = std::mem::replace(self, Self::Absent).into_option().unwrap_or_default();
+        let mut value = std::mem::replace(self, Self::Absent)
+            .into_option()
+            .unwrap_or_default();
         change(&mut value);
         *self = Self::Present(value);
     }

@@ -115,7 +115,9 @@ pub struct Linked<'a> {
 impl Linked<'_> {
     /// Whether any link is a relation entity.
     pub fn via_relation(&self) -> bool {
-        self.links.iter().any(|end| matches!(end.via, LinkVia::Relation { .. }))
+        self.links
+            .iter()
+            .any(|end| matches!(end.via, LinkVia::Relation { .. }))
     }
 }
 
@@ -253,7 +255,10 @@ impl<'a> Dataset<'a> {
                 }
             } else if let Some(&kept) = self.full.get(&uuid) {
                 if let Some(kept) = self.entities.get(kept) {
-                    self.duplicates.push(Duplicate { kept, ignored: entity });
+                    self.duplicates.push(Duplicate {
+                        kept,
+                        ignored: entity,
+                    });
                 }
             } else {
                 let index = self.push(entity);
@@ -274,14 +279,33 @@ impl<'a> Dataset<'a> {
             return Endpoint::Missing;
         };
         if let Some(entity) = self.full.get(&uuid).and_then(|&i| self.entities.get(i)) {
-            return Endpoint::Entity { entity, via_stub: None };
+            return Endpoint::Entity {
+                entity,
+                via_stub: None,
+            };
         }
-        let Some(stub) = self.stubs.get(&uuid).and_then(|&i| self.entities.get(i)).copied() else {
+        let Some(stub) = self
+            .stubs
+            .get(&uuid)
+            .and_then(|&i| self.entities.get(i))
+            .copied()
+        else {
             return Endpoint::Missing;
         };
-        let stands_for = stub.data.qualified_id().and_then(reference_uuid).unwrap_or(uuid);
-        match self.full.get(&stands_for).and_then(|&i| self.entities.get(i)) {
-            Some(entity) => Endpoint::Entity { entity, via_stub: Some(stub) },
+        let stands_for = stub
+            .data
+            .qualified_id()
+            .and_then(reference_uuid)
+            .unwrap_or(uuid);
+        match self
+            .full
+            .get(&stands_for)
+            .and_then(|&i| self.entities.get(i))
+        {
+            Some(entity) => Endpoint::Entity {
+                entity,
+                via_stub: Some(stub),
+            },
             None => Endpoint::Stub(stub),
         }
     }
@@ -303,9 +327,13 @@ impl<'a> Dataset<'a> {
             collect_references(&data, "data", &mut found);
             for (field, reference, is_idref) in found {
                 let via = if is_idref {
-                    LinkVia::Idref { field: field.clone() }
+                    LinkVia::Idref {
+                        field: field.clone(),
+                    }
                 } else {
-                    LinkVia::RefField { field: field.clone() }
+                    LinkVia::RefField {
+                        field: field.clone(),
+                    }
                 };
                 self.link_reference(from, entity, field, reference, via);
             }
@@ -315,10 +343,16 @@ impl<'a> Dataset<'a> {
     fn link_relation(&mut self, relation: &'a Entity, data: &'a RelationData) {
         let source = self.resolve(&data.source);
         let target = self.resolve(&data.target);
-        self.relations.push(RelationView { relation, data, source, target });
-        for (field, reference, endpoint) in
-            [("data.source", &data.source, source), ("data.target", &data.target, target)]
-        {
+        self.relations.push(RelationView {
+            relation,
+            data,
+            source,
+            target,
+        });
+        for (field, reference, endpoint) in [
+            ("data.source", &data.source, source),
+            ("data.target", &data.target, target),
+        ] {
             if let Some(reason) = dangling_reason(reference, endpoint) {
                 self.dangling.push(DanglingReference {
                     holder: relation,
@@ -329,8 +363,14 @@ impl<'a> Dataset<'a> {
             }
         }
         if let (
-            Endpoint::Entity { entity: from, via_stub: from_stub },
-            Endpoint::Entity { entity: to, via_stub: to_stub },
+            Endpoint::Entity {
+                entity: from,
+                via_stub: from_stub,
+            },
+            Endpoint::Entity {
+                entity: to,
+                via_stub: to_stub,
+            },
         ) = (source, target)
             && let (Some(from), Some(to)) = (self.index_of(from), self.index_of(to))
         {
@@ -355,7 +395,12 @@ impl<'a> Dataset<'a> {
     ) {
         let endpoint = self.resolve(&reference);
         if let Some(reason) = dangling_reason(&reference, endpoint) {
-            self.dangling.push(DanglingReference { holder, field, reference, reason });
+            self.dangling.push(DanglingReference {
+                holder,
+                field,
+                reference,
+                reason,
+            });
             return;
         }
         if let Some(to) = endpoint.entity().and_then(|entity| self.index_of(entity)) {
@@ -396,17 +441,22 @@ impl<'a> Dataset<'a> {
         &'s self,
         entity_type: &'s EntityType,
     ) -> impl Iterator<Item = &'a Entity> + 's {
-        self.entities().filter(move |entity| entity.entity_type() == entity_type)
+        self.entities()
+            .filter(move |entity| entity.entity_type() == entity_type)
     }
 
     /// The incidents, in input order.
     pub fn incidents(&self) -> impl Iterator<Item = &'a Entity> + '_ {
-        self.entities().filter(|entity| entity.entity_type() == &EntityType::INCIDENT)
+        self.entities()
+            .filter(|entity| entity.entity_type() == &EntityType::INCIDENT)
     }
 
     /// The full entity with this id (stubs are not returned; see [`Dataset::resolve`]).
     pub fn entity(&self, id: &EntityId) -> Option<&'a Entity> {
-        self.full.get(&id.uuid()).and_then(|&i| self.entities.get(i)).copied()
+        self.full
+            .get(&id.uuid())
+            .and_then(|&i| self.entities.get(i))
+            .copied()
     }
 
     /// Every relation entity with its endpoints resolved, in input order.
@@ -416,12 +466,18 @@ impl<'a> Dataset<'a> {
 
     /// Relations whose source resolves to the entity with this id.
     pub fn relations_from(&self, id: &EntityId) -> Vec<&RelationView<'a>> {
-        self.relations.iter().filter(|view| endpoint_is(view.source, id)).collect()
+        self.relations
+            .iter()
+            .filter(|view| endpoint_is(view.source, id))
+            .collect()
     }
 
     /// Relations whose target resolves to the entity with this id.
     pub fn relations_to(&self, id: &EntityId) -> Vec<&RelationView<'a>> {
-        self.relations.iter().filter(|view| endpoint_is(view.target, id)).collect()
+        self.relations
+            .iter()
+            .filter(|view| endpoint_is(view.target, id))
+            .collect()
     }
 
     /// Every full entity linked to the one with this id, by any mechanism, in either
@@ -441,7 +497,10 @@ impl<'a> Dataset<'a> {
             } else {
                 (link.from, Direction::Incoming)
             };
-            let end = LinkEnd { direction, via: link.via.clone() };
+            let end = LinkEnd {
+                direction,
+                via: link.via.clone(),
+            };
             match position.get(&other).and_then(|&at| grouped.get_mut(at)) {
                 Some((_, ends)) => ends.push(end),
                 None => {
@@ -489,7 +548,9 @@ impl<'a> Dataset<'a> {
 }
 
 fn endpoint_is(endpoint: Endpoint<'_>, id: &EntityId) -> bool {
-    endpoint.entity().is_some_and(|entity| entity.id.uuid() == id.uuid())
+    endpoint
+        .entity()
+        .is_some_and(|entity| entity.id.uuid() == id.uuid())
 }
 
 fn dangling_reason<'a>(reference: &str, endpoint: Endpoint<'a>) -> Option<DanglingReason<'a>> {

@@ -71,7 +71,11 @@ impl EntityId {
     /// [`InvalidEntityId`] when the text is not a hyphenated UUID.
     pub fn new(text: impl Into<String>) -> Result<Self, InvalidEntityId> {
         let text = text.into();
-        if is_uuid(text.as_bytes()) { Ok(Self(text)) } else { Err(InvalidEntityId(text)) }
+        if is_uuid(text.as_bytes()) {
+            Ok(Self(text))
+        } else {
+            Err(InvalidEntityId(text))
+        }
     }
 
     /// A random (version 4) UUID id from 16 bytes of randomness the caller supplies.
@@ -169,7 +173,9 @@ mod tests {
         assert!(EntityId::new("2241e780-5ab2-5c27-86be-1774b6079ab7").is_ok());
         assert_eq!(
             EntityId::new("2241e780-5ab2-5c27-86be-1774b6079ab"),
-            Err(InvalidEntityId("2241e780-5ab2-5c27-86be-1774b6079ab".into()))
+            Err(InvalidEntityId(
+                "2241e780-5ab2-5c27-86be-1774b6079ab".into()
+            ))
         );
         assert!(EntityId::new("2241e780x5ab2-5c27-86be-1774b6079ab7").is_err());
         assert!(EntityId::new("g241e780-5ab2-5c27-86be-1774b6079ab7").is_err());
@@ -193,7 +199,11 @@ mod tests {
             format!("indicator--{uuid}"),
             uuid.to_ascii_uppercase(),
         ] {
-            assert_eq!(reference_uuid(&reference).as_deref(), Some(uuid), "{reference}");
+            assert_eq!(
+                reference_uuid(&reference).as_deref(),
+                Some(uuid),
+                "{reference}"
+            );
         }
         assert_eq!(reference_uuid(""), None);
         assert_eq!(reference_uuid("42"), None);

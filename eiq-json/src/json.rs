@@ -38,12 +38,18 @@ fn split_nested(outer: &str, message: &str) -> (String, String) {
 fn bare_message(err: &serde_json::Error) -> String {
     let text = err.to_string();
     let suffix = format!(" at line {} column {}", err.line(), err.column());
-    text.strip_suffix(&suffix).map_or_else(|| text.clone(), str::to_string)
+    text.strip_suffix(&suffix)
+        .map_or_else(|| text.clone(), str::to_string)
 }
 
 fn json_error(path: &str, err: &serde_json::Error) -> Error {
     let (path, message) = split_nested(path, &bare_message(err));
-    Error::Json { path, line: err.line(), column: err.column(), message }
+    Error::Json {
+        path,
+        line: err.line(),
+        column: err.column(),
+        message,
+    }
 }
 
 /// Checks the size limit and parses `bytes` as `T`, naming the JSON path on error.
@@ -74,7 +80,10 @@ mod tests {
     fn nested_paths_are_joined() {
         assert_eq!(
             split_nested("entities[2].data", "in `source`: invalid type"),
-            ("entities[2].data.source".to_string(), "invalid type".to_string())
+            (
+                "entities[2].data.source".to_string(),
+                "invalid type".to_string()
+            )
         );
         assert_eq!(
             split_nested("data", "in `.`: missing field `source`"),

@@ -26,7 +26,7 @@
 //! default, 100 MiB cap), checked before parsing, plus entity and extract counts. Errors name
 //! the JSON path (`entities[3].meta.tlp_color`) and line/column ([`Error::Json`]).
 //!
-//! **Features:** `proptest` exports generators in [`strategy`] for other crates' tests.
+//! **Features:** `proptest` exports generators in `strategy` for other crates' tests.
 //!
 //! The field reference is the project's reconstructed model (`shared/docs/eiq-json-model.md`,
 //! sections 2–7); fields marked inferred there are typed loosely or kept as JSON.
@@ -95,7 +95,9 @@ mod vocab;
 pub use data::EntityData;
 pub use entity::{Entity, EntityDraft, Meta, Source, WrappedEntity};
 pub use error::{Error, LimitKind, Result};
-pub use extract::{BundledExtract, Extract, ExtractMeta, ExtractValue, InstanceMeta, ManualExtract};
+pub use extract::{
+    BundledExtract, Extract, ExtractMeta, ExtractValue, InstanceMeta, ManualExtract,
+};
 pub use field::Field;
 pub use graph::Dataset;
 pub use id::{EntityId, InvalidEntityId, qualified_id, reference_uuid};

@@ -9,11 +9,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::error::Result;
 use crate::extract::ExtractValue;
 use crate::field::Field;
 use crate::json;
 use crate::limits::Limits;
-use crate::error::Result;
 
 /// Declares the record with its dotted column names.
 macro_rules! record {

@@ -205,14 +205,17 @@ impl Package {
 
     /// Appends an entity.
     pub fn push_entity(&mut self, entity: Entity) {
-        self.entities.update_or_default(|entities| entities.push(entity));
+        self.entities
+            .update_or_default(|entities| entities.push(entity));
     }
 
     /// Entities per `data.type` as the package actually holds them.
     pub fn computed_entity_counts(&self) -> BTreeMap<String, u64> {
         let mut counts = BTreeMap::new();
         for entity in self.entities() {
-            *counts.entry(entity.entity_type().as_str().to_string()).or_insert(0) += 1;
+            *counts
+                .entry(entity.entity_type().as_str().to_string())
+                .or_insert(0) += 1;
         }
         counts
     }
@@ -268,7 +271,11 @@ fn check_extracts(entity: &Entity, path: &str, limits: &Limits) -> Result<()> {
     if count > limits.max_extracts_per_entity() {
         return Err(Error::LimitExceeded {
             limit: LimitKind::ExtractsPerEntity,
-            path: if path == "." { "extracts".into() } else { format!("{path}.extracts") },
+            path: if path == "." {
+                "extracts".into()
+            } else {
+                format!("{path}.extracts")
+            },
             found: count,
             max: limits.max_extracts_per_entity(),
         });
@@ -277,13 +284,50 @@ fn check_extracts(entity: &Entity, path: &str, limits: &Limits) -> Result<()> {
 }
 
 /// The top-level members that tell the document shapes apart, read without building values.
-#[derive(Deserialize)]
+#[derive(Default)]
 struct Probe {
-    #[serde(rename = "content-type")]
     content_type: Option<Value>,
-    entities: Option<IgnoredAny>,
-    id: Option<IgnoredAny>,
-    data: Option<IgnoredAny>,
+    entities: bool,
+    id: bool,
+    data: bool,
+}
+
+impl<'de> Deserialize<'de> for Probe {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ProbeVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for ProbeVisitor {
+            type Value = Probe;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object (an EclecticIQ package or entity)")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Probe, A::Error> {
+                let mut probe = Probe::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "content-type" => probe.content_type = Some(map.next_value()?),
+                        other => {
+                            map.next_value::<IgnoredAny>()?;
+                            match other {
+                                "entities" => probe.entities = true,
+                                "id" => probe.id = true,
+                                "data" => probe.data = true,
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                Ok(probe)
+            }
+        }
+
+        deserializer.deserialize_map(ProbeVisitor)
+    }
 }
 
 impl Probe {
@@ -291,10 +335,12 @@ impl Probe {
         match &self.content_type {
             None => Ok(()),
             Some(Value::String(text)) if ContentType::parse(text).is_some() => Ok(()),
-            Some(Value::String(text)) => {
-                Err(Error::UnsupportedContentType { found: text.clone() })
-            }
-            Some(other) => Err(Error::UnsupportedContentType { found: other.to_string() }),
+            Some(Value::String(text)) => Err(Error::UnsupportedContentType {
+                found: text.clone(),
+            }),
+            Some(other) => Err(Error::UnsupportedContentType {
+                found: other.to_string(),
+            }),
         }
     }
 }
@@ -338,16 +384,16 @@ impl Document {
     pub fn from_json_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
         limits.size().check(bytes.len())?;
         let probe: Probe = json::parse(bytes, limits)?;
-        if probe.content_type.is_some() || probe.entities.is_some() {
+        if probe.content_type.is_some() || probe.entities {
             probe.check_content_type()?;
             let package: Package = json::parse(bytes, limits)?;
             package.check_limits(limits)?;
             Ok(Self::Package(Box::new(package)))
-        } else if probe.id.is_some() {
+        } else if probe.id {
             let entity: Entity = json::parse(bytes, limits)?;
             check_extracts(&entity, ".", limits)?;
             Ok(Self::Entity(Box::new(entity)))
-        } else if probe.data.is_some() {
+        } else if probe.data {
             let wrapped: WrappedEntity = json::parse(bytes, limits)?;
             Ok(Self::Wrapped(Box::new(wrapped)))
         } else {

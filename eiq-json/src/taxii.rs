@@ -27,8 +27,8 @@ impl Package {
     /// # Errors
     /// [`Error::Write`] (not expected for values this crate built or parsed).
     pub fn to_content_block(&self) -> Result<ContentBlock> {
-        let text = String::from_utf8(self.to_json()?)
-            .map_err(|err| Error::Write(err.to_string()))?;
+        let text =
+            String::from_utf8(self.to_json()?).map_err(|err| Error::Write(err.to_string()))?;
         Ok(ContentBlock::new(
             ContentBinding::new(self.content_type.binding_id()),
             Content::text(text),
@@ -47,10 +47,14 @@ impl Package {
     pub fn from_content_block(block: &ContentBlock, limits: &Limits) -> Result<Self> {
         let binding_id = &block.content_binding.binding_id;
         if ContentType::from_binding_id(binding_id).is_none() {
-            return Err(Error::UnexpectedBinding { found: binding_id.as_str().to_string() });
+            return Err(Error::UnexpectedBinding {
+                found: binding_id.as_str().to_string(),
+            });
         }
         if block.content.kind() == ContentKind::Xml {
-            return Err(Error::XmlContent { binding: binding_id.as_str().to_string() });
+            return Err(Error::XmlContent {
+                binding: binding_id.as_str().to_string(),
+            });
         }
         let bytes = block.content.as_bytes();
         limits.size().check(bytes.len())?;

@@ -191,7 +191,10 @@ impl EntityType {
 
     /// For a stub type, the type of the entity it stands for (`incident_ref` → `incident`).
     pub fn stub_target(&self) -> Option<Self> {
-        self.0.strip_suffix(STUB_SUFFIX).filter(|rest| !rest.is_empty()).map(Self::new)
+        self.0
+            .strip_suffix(STUB_SUFFIX)
+            .filter(|rest| !rest.is_empty())
+            .map(Self::new)
     }
 
     /// The stub type for this type (`incident` → `incident_ref`).
@@ -203,7 +206,10 @@ impl EntityType {
     pub fn default_half_life(&self) -> Option<u64> {
         let days = match self.as_str() {
             "campaign" | "threat-actor" => 1000,
-            "course-of-action" | "eclecticiq-sighting" | "exploit-target" | "incident"
+            "course-of-action"
+            | "eclecticiq-sighting"
+            | "exploit-target"
+            | "incident"
             | "report" => 182,
             "indicator" => 30,
             "ttp" => 720,

@@ -277,7 +277,11 @@ pub(crate) fn handling_tlp(handling: &[MarkingSpecification]) -> Option<Tlp> {
         .iter()
         .filter_map(|spec| spec.marking_structures.get())
         .flatten()
-        .filter(|m| m.marking_structure_type.get().is_some_and(|t| t.eq_ignore_ascii_case("tlp")))
+        .filter(|m| {
+            m.marking_structure_type
+                .get()
+                .is_some_and(|t| t.eq_ignore_ascii_case("tlp"))
+        })
         .find_map(|m| m.color.get().and_then(|c| Tlp::parse(c)))
 }
 

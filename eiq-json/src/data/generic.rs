@@ -20,6 +20,9 @@ entity_body! {
 impl GenericData {
     /// An empty body of the given type.
     pub fn new(entity_type: EntityType) -> Self {
-        Self { entity_type, ..Self::default() }
+        Self {
+            entity_type,
+            ..Self::default()
+        }
     }
 }

@@ -39,7 +39,9 @@ pub use response::{
 };
 pub use sighting::SightingData;
 pub use stix21::Stix21Data;
-pub use threat::{AttackPattern, Behavior, CampaignData, CampaignNames, MalwareInstance, ThreatActorData, TtpData};
+pub use threat::{
+    AttackPattern, Behavior, CampaignData, CampaignNames, MalwareInstance, ThreatActorData, TtpData,
+};
 
 /// Declares a STIX 1.2-style entity body: the members every type shares, then the type's own.
 macro_rules! entity_body {
@@ -284,7 +286,10 @@ fn body<T: serde::de::DeserializeOwned, E: serde::de::Error>(
 ) -> Result<T, E> {
     serde_path_to_error::deserialize(Value::Object(object)).map_err(|err| {
         let path = err.path().to_string();
-        E::custom(crate::json::nested_message(&path, &err.into_inner().to_string()))
+        E::custom(crate::json::nested_message(
+            &path,
+            &err.into_inner().to_string(),
+        ))
     })
 }
 

@@ -25,9 +25,16 @@ fn type_selects_the_variant() {
     for (entity_type, variant) in cases {
         let data = parse(json!({"type": entity_type}));
         let debug = format!("{data:?}");
-        assert!(debug.starts_with(&format!("{variant}(")), "{entity_type}: {debug}");
+        assert!(
+            debug.starts_with(&format!("{variant}(")),
+            "{entity_type}: {debug}"
+        );
         assert_eq!(data.entity_type().as_str(), entity_type);
-        assert_eq!(EntityData::new(EntityType::new(entity_type)), data, "{entity_type}");
+        assert_eq!(
+            EntityData::new(EntityType::new(entity_type)),
+            data,
+            "{entity_type}"
+        );
     }
     let relation = parse(json!({"type": "relation", "source": "a", "target": "b"}));
     assert_eq!(relation.as_relation().map(|r| r.source.as_str()), Some("a"));
@@ -45,9 +52,21 @@ fn typed_members_are_read() {
             {"type": "marking-structure", "marking_structure_type": "tlp", "color": "RED"}]}]
     }));
     let incident = data.as_incident().unwrap();
-    assert_eq!(incident.status.get().and_then(Statement::value), Some("Open"));
-    assert_eq!(incident.confidence.get(), Some(&Statement::Text("medium".into())));
-    let first = incident.time.get().unwrap().first_malicious_action.get().unwrap();
+    assert_eq!(
+        incident.status.get().and_then(Statement::value),
+        Some("Open")
+    );
+    assert_eq!(
+        incident.confidence.get(),
+        Some(&Statement::Text("medium".into()))
+    );
+    let first = incident
+        .time
+        .get()
+        .unwrap()
+        .first_malicious_action
+        .get()
+        .unwrap();
     assert_eq!(first.precision.get().map(String::as_str), Some("minute"));
     assert_eq!(data.handling_tlp(), Some(Tlp::Red));
     assert_eq!(data.title(), Some("t"));
@@ -55,10 +74,15 @@ fn typed_members_are_read() {
 
 #[test]
 fn wrong_shapes_name_the_member_inside_data() {
-    let err = serde_json::from_value::<EntityData>(json!({"type": "relation", "source": 7, "target": "b"}))
-        .unwrap_err()
-        .to_string();
-    assert!(err.starts_with("in `source`: invalid type: integer `7`, expected a string"), "{err}");
+    let err = serde_json::from_value::<EntityData>(
+        json!({"type": "relation", "source": 7, "target": "b"}),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("in `source`: invalid type: integer `7`, expected a string"),
+        "{err}"
+    );
     let err = serde_json::from_value::<EntityData>(json!({"type": "relation", "target": "b"}))
         .unwrap_err()
         .to_string();
@@ -66,12 +90,16 @@ fn wrong_shapes_name_the_member_inside_data() {
     let err = serde_json::from_value::<EntityData>(json!({"title": "no type"})).unwrap_err();
     assert_eq!(err.to_string(), "missing field `type`");
     let err = serde_json::from_value::<EntityData>(json!({"type": 3})).unwrap_err();
-    assert_eq!(err.to_string(), "in `type`: invalid type: expected the entity type as a string");
+    assert_eq!(
+        err.to_string(),
+        "in `type`: invalid type: expected the entity type as a string"
+    );
 }
 
 #[test]
 fn unknown_members_are_kept() {
-    let value = json!({"type": "ttp", "title": "x", "x_vendor": {"a": [1, 2]}, "behavior": {"odd": true}});
+    let value =
+        json!({"type": "ttp", "title": "x", "x_vendor": {"a": [1, 2]}, "behavior": {"odd": true}});
     let data = parse(value.clone());
     assert_eq!(data.extra().get("x_vendor"), Some(&json!({"a": [1, 2]})));
     assert_eq!(serde_json::to_value(&data).unwrap(), value);

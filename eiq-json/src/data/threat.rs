@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::common::{InformationSource, Identity, KillChainPhase, MarkingSpecification, Statement};
+use super::common::{Identity, InformationSource, KillChainPhase, MarkingSpecification, Statement};
 use super::entity_body;
 use crate::field::Field;
 use crate::vocab::EntityType;

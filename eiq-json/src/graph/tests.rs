@@ -14,7 +14,9 @@ fn id(text: &str) -> EntityId {
 }
 
 fn entity(uuid: &str, entity_type: EntityType) -> Entity {
-    EntityBuilder::new(id(uuid), entity_type).title(uuid).build()
+    EntityBuilder::new(id(uuid), entity_type)
+        .title(uuid)
+        .build()
 }
 
 fn rel(n: u8, source: &Entity, key: RelationKey, target: &Entity) -> Entity {
@@ -25,7 +27,12 @@ fn rel(n: u8, source: &Entity, key: RelationKey, target: &Entity) -> Entity {
 fn relation_links_both_directions() {
     let incident = entity(INCIDENT, EntityType::INCIDENT);
     let indicator = entity(INDICATOR, EntityType::INDICATOR);
-    let link = rel(1, &indicator, RelationKey::new("related_incidents"), &incident);
+    let link = rel(
+        1,
+        &indicator,
+        RelationKey::new("related_incidents"),
+        &incident,
+    );
     let entities = [incident, indicator, link];
     let dataset = Dataset::from_entities(&entities);
 
@@ -49,7 +56,12 @@ fn relation_links_both_directions() {
 #[test]
 fn stub_only_targets_are_dangling_outside_the_dataset() {
     let indicator = entity(INDICATOR, EntityType::INDICATOR);
-    let remote = stub(id(REMOTE_INCIDENT), &EntityType::INCIDENT, "https://carol.example.net", "r");
+    let remote = stub(
+        id(REMOTE_INCIDENT),
+        &EntityType::INCIDENT,
+        "https://carol.example.net",
+        "r",
+    );
     let link = rel(2, &remote, RelationKey::RELATED_INDICATORS, &indicator);
     let entities = [indicator, remote, link];
     let dataset = Dataset::from_entities(&entities);
@@ -59,15 +71,25 @@ fn stub_only_targets_are_dangling_outside_the_dataset() {
     let dangling = &dataset.dangling()[0];
     assert_eq!(dangling.field, "data.source");
     assert_eq!(dangling.reference, REMOTE_INCIDENT);
-    assert!(matches!(dangling.reason, DanglingReason::OutsideDataset { stub } if stub.id == id(REMOTE_INCIDENT)));
+    assert!(
+        matches!(dangling.reason, DanglingReason::OutsideDataset { stub } if stub.id == id(REMOTE_INCIDENT))
+    );
     assert_eq!(dataset.entity(&id(REMOTE_INCIDENT)), None);
-    assert!(matches!(dataset.resolve(REMOTE_INCIDENT), Endpoint::Stub(_)));
+    assert!(matches!(
+        dataset.resolve(REMOTE_INCIDENT),
+        Endpoint::Stub(_)
+    ));
 }
 
 #[test]
 fn a_second_package_resolves_a_stub() {
     let indicator = entity(INDICATOR, EntityType::INDICATOR);
-    let remote = stub(id(REMOTE_INCIDENT), &EntityType::INCIDENT, "https://carol.example.net", "r");
+    let remote = stub(
+        id(REMOTE_INCIDENT),
+        &EntityType::INCIDENT,
+        "https://carol.example.net",
+        "r",
+    );
     let link = rel(3, &remote, RelationKey::RELATED_INDICATORS, &indicator);
     let full_incident = entity(REMOTE_INCIDENT, EntityType::INCIDENT);
     let entities = [indicator, remote, link, full_incident];
@@ -76,7 +98,10 @@ fn a_second_package_resolves_a_stub() {
     // Stub and entity share the id: the reference reaches the entity directly.
     let members = dataset.incident_members(&id(REMOTE_INCIDENT));
     assert_eq!(members.len(), 1);
-    assert!(matches!(members[0].links[0].via, LinkVia::Relation { via_stub: None, .. }));
+    assert!(matches!(
+        members[0].links[0].via,
+        LinkVia::Relation { via_stub: None, .. }
+    ));
     assert!(dataset.dangling().is_empty());
 }
 
@@ -84,8 +109,15 @@ fn a_second_package_resolves_a_stub() {
 fn a_stub_with_its_own_id_leads_to_the_entity_its_data_id_names() {
     let indicator = entity(INDICATOR, EntityType::INDICATOR);
     let stub_id = EntityId::from_bytes([7; 16]);
-    let mut remote = stub(stub_id.clone(), &EntityType::INCIDENT, "https://carol.example.net", "r");
-    remote.data.set_qualified_id(format!("{{https://carol.example.net}}incident-{REMOTE_INCIDENT}"));
+    let mut remote = stub(
+        stub_id.clone(),
+        &EntityType::INCIDENT,
+        "https://carol.example.net",
+        "r",
+    );
+    remote.data.set_qualified_id(format!(
+        "{{https://carol.example.net}}incident-{REMOTE_INCIDENT}"
+    ));
     let link = rel(3, &remote, RelationKey::RELATED_INDICATORS, &indicator);
     let full_incident = entity(REMOTE_INCIDENT, EntityType::INCIDENT);
     let entities = [indicator, remote, link, full_incident];
@@ -94,7 +126,11 @@ fn a_stub_with_its_own_id_leads_to_the_entity_its_data_id_names() {
     let members = dataset.incident_members(&id(REMOTE_INCIDENT));
     assert_eq!(members.len(), 1);
     match &members[0].links[0].via {
-        LinkVia::Relation { via_stub: Some(stub), key, .. } => {
+        LinkVia::Relation {
+            via_stub: Some(stub),
+            key,
+            ..
+        } => {
             assert_eq!(stub.id, stub_id);
             assert_eq!(*key, Some(&RelationKey::RELATED_INDICATORS));
         }
@@ -108,13 +144,23 @@ fn ref_fields_and_idrefs_link_and_dangle() {
     let incident = entity(INCIDENT, EntityType::INCIDENT);
     let mut report = entity(OTHER, EntityType::MALWARE);
     if let EntityData::Stix21(body) = &mut report.data {
-        body.extra.insert("sample_refs".into(), json!([format!("incident--{INCIDENT}"), "bogus"]));
-        body.extra.insert("object_marking_refs".into(), json!(["marking-definition--x"]));
+        body.extra.insert(
+            "sample_refs".into(),
+            json!([format!("incident--{INCIDENT}"), "bogus"]),
+        );
+        body.extra.insert(
+            "object_marking_refs".into(),
+            json!(["marking-definition--x"]),
+        );
     }
     let mut indicator = entity(INDICATOR, EntityType::INDICATOR);
     if let EntityData::Indicator(body) = &mut indicator.data {
-        body.indicated_ttps = Field::Present(json!([{"ttp": {"idref": format!("{{x}}incident-{INCIDENT}")}}]));
-        body.extra.insert("missing_ref".into(), json!("ttp--00000000-0000-4000-8000-000000000000"));
+        body.indicated_ttps =
+            Field::Present(json!([{"ttp": {"idref": format!("{{x}}incident-{INCIDENT}")}}]));
+        body.extra.insert(
+            "missing_ref".into(),
+            json!("ttp--00000000-0000-4000-8000-000000000000"),
+        );
     }
     let entities = [incident, report, indicator];
     let dataset = Dataset::from_entities(&entities);
@@ -124,17 +170,27 @@ fn ref_fields_and_idrefs_link_and_dangle() {
     assert_eq!(members[0].entity.id, id(OTHER));
     assert_eq!(
         members[0].links,
-        [LinkEnd { direction: Direction::Incoming, via: LinkVia::RefField { field: "data.sample_refs[0]".into() } }]
+        [LinkEnd {
+            direction: Direction::Incoming,
+            via: LinkVia::RefField {
+                field: "data.sample_refs[0]".into()
+            }
+        }]
     );
     assert_eq!(
         members[1].links,
         [LinkEnd {
             direction: Direction::Incoming,
-            via: LinkVia::Idref { field: "data.indicated_ttps[0].ttp.idref".into() }
+            via: LinkVia::Idref {
+                field: "data.indicated_ttps[0].ttp.idref".into()
+            }
         }]
     );
-    let dangling: Vec<(&str, &DanglingReason<'_>)> =
-        dataset.dangling().iter().map(|d| (d.field.as_str(), &d.reason)).collect();
+    let dangling: Vec<(&str, &DanglingReason<'_>)> = dataset
+        .dangling()
+        .iter()
+        .map(|d| (d.field.as_str(), &d.reason))
+        .collect();
     assert_eq!(
         dangling,
         [
@@ -155,7 +211,10 @@ fn duplicates_keep_the_first_and_order_is_input_order() {
     assert_eq!(dataset.len(), 2);
     assert_eq!(dataset.duplicates().len(), 1);
     assert_eq!(dataset.duplicates()[0].ignored.data.title(), Some("second"));
-    assert_eq!(dataset.entity(&id(INDICATOR)).and_then(|e| e.data.title()), Some(INDICATOR));
+    assert_eq!(
+        dataset.entity(&id(INDICATOR)).and_then(|e| e.data.title()),
+        Some(INDICATOR)
+    );
     let order: Vec<&str> = dataset.entities().map(|e| e.id.as_str()).collect();
     assert_eq!(order, [INDICATOR, INCIDENT]);
     assert_eq!(dataset.incidents().count(), 1);
@@ -166,7 +225,10 @@ fn relation_with_unusable_endpoints_is_reported() {
     let incident = entity(INCIDENT, EntityType::INCIDENT);
     let mut data = RelationData::new(INCIDENT, "not an id");
     data.key = Field::Present(RelationKey::RELATED_INDICATORS);
-    let broken = Entity::new(EntityId::from_bytes([9; 16]), EntityData::Relation(Box::new(data)));
+    let broken = Entity::new(
+        EntityId::from_bytes([9; 16]),
+        EntityData::Relation(Box::new(data)),
+    );
     let entities = [incident, broken];
     let dataset = Dataset::from_entities(&entities);
     assert!(dataset.incident_members(&id(INCIDENT)).is_empty());

@@ -21,8 +21,14 @@ fn unknown_values_of_open_vocabularies_are_kept() {
 
 #[test]
 fn entity_types_are_normalised_only_when_known() {
-    assert_eq!(EntityType::new(" EclecticIQ-sighting"), EntityType::ECLECTICIQ_SIGHTING);
-    assert_eq!(EntityType::new("Perimeter Blocking").as_str(), "Perimeter Blocking");
+    assert_eq!(
+        EntityType::new(" EclecticIQ-sighting"),
+        EntityType::ECLECTICIQ_SIGHTING
+    );
+    assert_eq!(
+        EntityType::new("Perimeter Blocking").as_str(),
+        "Perimeter Blocking"
+    );
 }
 
 #[test]
@@ -37,11 +43,23 @@ fn stub_types() {
 
 #[test]
 fn half_life_defaults_match_the_documented_table() {
-    let days: Vec<Option<u64>> =
-        EntityType::STIX1.iter().map(EntityType::default_half_life).collect();
+    let days: Vec<Option<u64>> = EntityType::STIX1
+        .iter()
+        .map(EntityType::default_half_life)
+        .collect();
     assert_eq!(
         days,
-        [Some(1000), Some(182), Some(182), Some(182), Some(182), Some(30), Some(182), Some(1000), Some(720)]
+        [
+            Some(1000),
+            Some(182),
+            Some(182),
+            Some(182),
+            Some(182),
+            Some(30),
+            Some(182),
+            Some(1000),
+            Some(720)
+        ]
     );
     assert_eq!(EntityType::RELATION.default_half_life(), None);
 }
@@ -54,11 +72,18 @@ fn closed_vocabularies_parse_case_insensitively() {
     assert_eq!(SourceReliability::parse("b"), Some(SourceReliability::B));
     assert_eq!(SourceReliability::parse("G"), None);
     assert_eq!(Classification::parse("BAD"), Some(Classification::Bad));
-    assert_eq!(ExtractConfidence::parse("Medium"), Some(ExtractConfidence::Medium));
+    assert_eq!(
+        ExtractConfidence::parse("Medium"),
+        Some(ExtractConfidence::Medium)
+    );
 }
 
 #[test]
 fn closed_vocabulary_error_names_the_value() {
     let err = serde_json::from_str::<Tlp>("\"PURPLE\"").unwrap_err();
-    assert!(err.to_string().starts_with("unknown Tlp `PURPLE`, expected WHITE"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("unknown Tlp `PURPLE`, expected WHITE"),
+        "{err}"
+    );
 }
