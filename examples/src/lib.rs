@@ -1,3 +1,4 @@
 //! Shared glue for the example command-line clients.
 
 pub mod mount;
+pub mod transport;
