@@ -2,3 +2,4 @@
 
 pub mod mount;
 pub mod transport;
+pub mod taxii_server;
