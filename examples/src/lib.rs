@@ -2,3 +2,5 @@
 
 pub mod misp_http;
 pub mod mount;
+pub mod transport;
+pub mod taxii_server;
