@@ -1,8 +1,30 @@
 //! MISP core format, describeTypes validation, feed format and Sans-IO REST requests.
 //!
 //! Reads every form in which MISP and PyMISP write events (see [`Document`]), including their
-//! quirks (integers as strings, `"1"` flags, `null`s, `source_uuid`), and writes what MISP writes.
-//! Unknown keys survive a round trip in each item's `extra` map.
+//! quirks (integers as strings or numbers, `"1"`/`"0"` flags, `null`s, empty lists, `source_uuid`
+//! on object references), and writes what MISP writes: integers as strings, flags as booleans,
+//! keys in MISP's order. Unknown keys survive a round trip in each item's `extra` map.
+//!
+//! In scope:
+//! * the model: [`Event`] and its children ([`Attribute`], [`Object`], [`ObjectReference`],
+//!   [`Tag`], [`Galaxy`]/[`GalaxyCluster`], [`Sighting`], [`ShadowAttribute`], [`EventReport`],
+//!   [`Org`]); other children (`RelatedEvent`, `SharingGroup`, analyst data, …) are kept verbatim;
+//! * enumerations with typed out-of-range errors ([`Distribution`], [`ThreatLevel`],
+//!   [`Analysis`], [`SightingType`], [`ReferencedType`]);
+//! * [`describe_types`] (built-in table or loaded at run time), [`validate`] (strict and lax,
+//!   every problem with its JSON path), [`composite`] values;
+//! * the [`feed`] format (`manifest.json`, `hashes.csv`, `<uuid>.json`) as pure bytes in and out;
+//! * [`rest`]: `http::Request`s for MISP's REST API and typed parsing of its answers.
+//!
+//! Out of scope: any I/O (sockets, files, clocks: the caller passes bytes and the time), object
+//! templates, PGP signatures of feeds, galaxies and taxonomies as data.
+//!
+//! Limits: every entry point takes (or defaults) [`Limits`], whose document size comes from
+//! [`taxii1_core::size::SizeLimit`] (20 MiB by default, never above the 100 MiB hard cap); JSON
+//! depth stays serde_json's 128. Hitting a limit is an error, never a truncation.
+//!
+//! Feature `proptest`: exports `strategy`, proptest generators for events, attributes, objects
+//! and tags.
 //!
 //! ```
 //! use misp_model::{Attribute, Distribution, Document, Event};
@@ -36,6 +58,8 @@ pub mod org;
 pub mod rest;
 pub mod shadow_attribute;
 pub mod sighting;
+#[cfg(feature = "proptest")]
+pub mod strategy;
 pub mod tag;
 pub mod validate;
 pub mod vocabulary;

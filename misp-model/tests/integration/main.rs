@@ -15,6 +15,7 @@
 mod corpus;
 mod describe;
 mod feed;
+mod properties;
 mod rest;
 
 use std::path::PathBuf;
