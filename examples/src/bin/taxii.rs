@@ -252,7 +252,12 @@ impl Failure {
     fn report(self, json: bool) -> ExitCode {
         let (code, kind, line, status) = match self {
             Self::Status(status) => {
-                let line = format!("TAXII status {}", status_line(&status));
+                let mut line = format!("TAXII status {}", status_line(&status));
+                if status.status_type == StatusType::UNAUTHORIZED {
+                    line.push_str(
+                        " (check --username/--password or TAXII_USERNAME/TAXII_PASSWORD)",
+                    );
+                }
                 (1, "status", line, Some(status_json(&status)))
             }
             Self::Other { kind, message } => (2, kind, message, None),
