@@ -2,7 +2,10 @@
 # opentaxii-start.sh -- start the project's OpenTAXII 0.9.3 peer (TAXII 1.x server) on loopback.
 #
 # Usage: scripts/opentaxii-start.sh [--reset] [PORT]        (PORT defaults to 9000)
-#   --reset   start with empty collections (deletes this port's SQLite databases first)
+#        scripts/opentaxii-start.sh --venv-only
+#   --reset      start with empty collections (deletes this port's SQLite databases first)
+#   --venv-only  only create/update the venv (OpenTAXII, libtaxii, cabby), print
+#                TAXII_PEER_VENV=... and exit without starting a server (scripts/interop-cabby.sh)
 #
 # Paths (relative to the repository root, whatever the caller's directory):
 #   target/interop-venv-opentaxii   venv with the pinned set of scripts/peers/opentaxii-requirements.txt
@@ -39,10 +42,12 @@ say() { echo "opentaxii-start: $*" >&2; }
 die() { echo "opentaxii-start: error: $*" >&2; exit 1; }
 
 reset=0
+venv_only=0
 port=""
 for arg in "$@"; do
   case "$arg" in
     --reset) reset=1 ;;
+    --venv-only) venv_only=1 ;;
     -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
     -*) die "unknown option $arg (usage: opentaxii-start.sh [--reset] [PORT])" ;;
     *) [ -z "$port" ] || die "more than one PORT given"; port="$arg" ;;
@@ -135,10 +140,10 @@ TAXII_PEER_READER_PASSWORD=reader-pass
 EOF
 }
 
-mkdir -p "$STATE"
+[ "$venv_only" = 1 ] || mkdir -p "$STATE"
 
 # ------------------------------------------------------------ already running?
-if [ -f "$PID_FILE" ]; then
+if [ "$venv_only" = 0 ] && [ -f "$PID_FILE" ]; then
   old_pid="$(cat "$PID_FILE")"
   if is_peer_pid "$old_pid"; then
     [ "$reset" = 0 ] || die "the peer on port $port is running (pid $old_pid); stop it before --reset"
@@ -154,7 +159,9 @@ fi
 # -------------------------------------------------------------------- venv
 python="${OPENTAXII_PEER_PYTHON:-python3}"
 command -v "$python" >/dev/null 2>&1 || die "'$python' not found (set OPENTAXII_PEER_PYTHON)"
-port_taken "$python" && die "$HOST:$port is already in use by another program"
+if [ "$venv_only" = 0 ] && port_taken "$python"; then
+  die "$HOST:$port is already in use by another program"
+fi
 
 marker="$VENV/installed-requirements.txt"
 if [ ! -x "$VENV/bin/python" ] || ! cmp -s "$REQUIREMENTS" "$marker"; then
@@ -167,6 +174,10 @@ if [ ! -x "$VENV/bin/python" ] || ! cmp -s "$REQUIREMENTS" "$marker"; then
   "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -q -r "$REQUIREMENTS" ||
     die "pip install -r $REQUIREMENTS failed"
   cp "$REQUIREMENTS" "$marker"
+fi
+if [ "$venv_only" = 1 ]; then
+  echo "TAXII_PEER_VENV=$VENV"
+  exit 0
 fi
 
 # ----------------------------------------------------------- config and DBs
