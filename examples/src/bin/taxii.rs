@@ -128,7 +128,8 @@ enum Command {
 /// Options every network subcommand shares.
 #[derive(Args)]
 struct Connection {
-    /// The service URL, e.g. https://taxii.example.org/services/discovery.
+    // Not a doc comment: rustdoc would flag the bare URL that the help text should show.
+    #[arg(help = "The service URL, e.g. https://taxii.example.org/services/discovery")]
     url: String,
     /// HTTP basic user name.
     #[arg(long, env = "TAXII_USERNAME")]
@@ -878,14 +879,18 @@ fn read_push_file(path: &Path, limit: usize) -> Result<Vec<u8>, Failure> {
     Ok(bytes)
 }
 
-/// Drops a UTF-8 byte order mark and an XML declaration.
+/// Drops a UTF-8 byte order mark, and an XML declaration with the whitespace after it (the
+/// declaration cannot appear inside a TAXII message).
 fn strip_prolog(bytes: &[u8]) -> &[u8] {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let trimmed = bytes.trim_ascii_start();
     if trimmed.starts_with(b"<?xml")
         && let Some(end) = trimmed.windows(2).position(|w| w == b"?>")
     {
-        return trimmed.get(end + 2..).unwrap_or_default();
+        return trimmed
+            .get(end + 2..)
+            .unwrap_or_default()
+            .trim_ascii_start();
     }
     bytes
 }
@@ -1285,7 +1290,7 @@ mod tests {
     fn prolog_is_dropped() {
         assert_eq!(
             strip_prolog(b"\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a/>"),
-            b"\n<a/>"
+            b"<a/>"
         );
         assert_eq!(strip_prolog(b"{\"a\": 1}"), b"{\"a\": 1}");
     }
