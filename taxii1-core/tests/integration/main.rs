@@ -10,5 +10,6 @@
     clippy::disallowed_types
 )]
 
+mod captures;
 mod corpus;
 mod roundtrip;
