@@ -9,7 +9,9 @@
 #   --out files byte-compared with the pushed JSON, a data set, TAXII 1.0, by subscription),
 #   subscription subscribe/status/pause/resume/unsubscribe, and the error cases (bad
 #   credentials, unknown collection, unreadable collection -> exit 1 with the status on one line;
-#   credentials over plain http without opt-in, unknown path -> exit 2).
+#   credentials over plain http without opt-in, unknown path -> exit 2), and HTTPS through a
+#   TLS relay (verification on by default, --ca-cert, client certificate and key; skipped with
+#   a SKIP line when openssl is missing).
 # Each check prints `PASS name` or `FAIL name: why`, then
 #   opentaxii: N passed, M failed
 # and the script exits 1 if anything failed. The server is always stopped (trap).
@@ -52,7 +54,9 @@ PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 started=0
 passed=0
 failed=0
+relay_pid=""
 cleanup() {
+  if [ -n "$relay_pid" ]; then kill "$relay_pid" 2>/dev/null || true; fi
   if [ "$started" = 1 ]; then
     if "$ROOT/scripts/opentaxii-stop.sh" "$PORT" >/dev/null 2>&1; then
       # This run's databases and log (a random port each run); kept when a check failed.
@@ -286,6 +290,82 @@ run plain-http-credentials discover "$DISCOVERY"
 expect_error plain-http-credentials-refused 2 'refusing to send credentials over plain http'
 run unknown-path discover --allow-plain-http-auth "$BASE/services/no-such-service"
 expect_error unknown-path 2 'HTTP status 404'
+
+# ------------------------------------------------------------------ HTTPS
+# OpenTAXII has no TLS of its own: a stdlib-Python TLS relay in front of it, with a throwaway CA,
+# a server certificate for 127.0.0.1 and a required client certificate (all made by openssl here).
+if command -v openssl >/dev/null 2>&1; then
+  T="$SCRATCH/tls"
+  mkdir -p "$T"
+  ossl() { openssl "$@" >/dev/null 2>&1; }
+  ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+    -subj "/CN=interop-opentaxii test CA" -keyout "$T/ca.key" -out "$T/ca.pem"
+  for who in server client; do
+    ossl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=interop $who" \
+      -keyout "$T/$who.key" -out "$T/$who.csr"
+  done
+  printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > "$T/server.ext"
+  printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n' > "$T/client.ext"
+  for who in server client; do
+    ossl x509 -req -in "$T/$who.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial -days 1 \
+      -extfile "$T/$who.ext" -out "$T/$who.pem"
+  done
+  cat "$T/client.pem" "$T/client.key" > "$T/client-with-key.pem"
+  TLS_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+  python3 - "$TLS_PORT" "$PORT" "$T" > "$T/relay.log" 2>&1 <<'PY' &
+import socket, ssl, sys, threading
+listen_port, target_port, d = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(d + "/server.pem", d + "/server.key")
+ctx.load_verify_locations(d + "/ca.pem")
+ctx.verify_mode = ssl.CERT_REQUIRED          # TLS client authentication
+server = socket.socket()
+server.bind(("127.0.0.1", listen_port))
+server.listen(16)
+print("ready", flush=True)
+
+def pipe(src, dst):
+    try:
+        while data := src.recv(65536):
+            dst.sendall(data)
+    except OSError:
+        pass
+    for s in (src, dst):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+def handle(raw):
+    try:
+        tls = ctx.wrap_socket(raw, server_side=True)
+    except (ssl.SSLError, OSError):
+        raw.close()
+        return
+    upstream = socket.create_connection(("127.0.0.1", target_port))
+    threading.Thread(target=pipe, args=(upstream, tls), daemon=True).start()
+    pipe(tls, upstream)
+
+while True:
+    conn, _ = server.accept()
+    threading.Thread(target=handle, args=(conn,), daemon=True).start()
+PY
+  relay_pid=$!
+  for _ in $(seq 50); do grep -q ready "$T/relay.log" && break; sleep 0.1; done
+  HTTPS="https://127.0.0.1:$TLS_PORT"
+  run tls-unknown-issuer discover "$HTTPS/services/discovery" --client-cert "$T/client-with-key.pem"
+  expect_error tls-verification-on-by-default 2 'invalid peer certificate|UnknownIssuer'
+  run tls-discover discover --json "$HTTPS/services/discovery" --ca-cert "$T/ca.pem" \
+    --client-cert "$T/client.pem" --client-key "$T/client.key"
+  expect tls-ca-cert-and-client-cert 0 'len(d["services"])' "4"
+  run tls-poll poll --json "$HTTPS/services/poll" --collection stix-feed --ca-cert "$T/ca.pem" \
+    --client-cert "$T/client-with-key.pem"
+  expect tls-poll-multipart-key-in-cert-file 0 '(d["parts"], d["content_blocks"])' "(2, 3)"
+  run tls-no-client-cert discover "$HTTPS/services/discovery" --ca-cert "$T/ca.pem"
+  expect_error tls-client-cert-required 2 "^taxii: $HTTPS/services/discovery: "
+else
+  echo "SKIP https: openssl is missing (no certificates for the TLS relay)"
+fi
 
 echo "opentaxii: $passed passed, $failed failed"
 [ "$failed" = 0 ]

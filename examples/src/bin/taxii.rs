@@ -269,7 +269,8 @@ impl Failure {
             if let (Some(status), Value::Object(map)) = (status, &mut doc) {
                 map.insert("status".into(), status);
             }
-            println!("{doc}");
+            // Standard output may be a closed pipe already; the exit code still tells.
+            let _ = writeln!(std::io::stdout(), "{doc}");
         }
         ExitCode::from(code)
     }
