@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
@@ -330,7 +330,7 @@ pub struct ServerLimits {
     pub max_headers: usize,
     /// Most connections served at once; more get HTTP 503. Default 32.
     pub max_connections: usize,
-    /// How long a connection may stay silent while sending its request. Default 30 s.
+    /// How long a client may take to send its whole request. Default 30 s.
     pub read_timeout: Duration,
     /// Most multi-part poll results kept for fulfilment; the oldest is forgotten first.
     /// Default 1,000.
@@ -1620,7 +1620,18 @@ fn serve_connection(mut stream: TcpStream, service: &TaxiiService, limits: &Serv
     };
     let _ = write_response(&mut stream, &response);
     let _ = stream.flush();
-    let _ = stream.shutdown(std::net::Shutdown::Both);
+    // Close gracefully: stop writing, then drain (briefly, boundedly) what the client may still
+    // be sending, so the close does not reset the connection before the answer is read.
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    let mut sink = [0u8; 4096];
+    let mut drained = 0usize;
+    while drained < 64 * 1024 {
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => drained += n,
+        }
+    }
 }
 
 /// Reads the request head and body. `Ok(None)` when the client closed or went silent before
@@ -1629,6 +1640,9 @@ fn read_request(
     stream: &mut TcpStream,
     limits: &ServerLimits,
 ) -> Result<Option<Request<Bytes>>, Box<Response<Bytes>>> {
+    // The whole request must arrive within the timeout, so a client trickling bytes cannot
+    // hold a connection thread for longer.
+    let deadline = Instant::now() + limits.read_timeout;
     let mut buffer = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
     let head_len = loop {
@@ -1639,6 +1653,12 @@ fn read_request(
             return Err(Box::new(plain(
                 StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
                 "request head too large\n",
+            )));
+        }
+        if Instant::now() > deadline {
+            return Err(Box::new(plain(
+                StatusCode::REQUEST_TIMEOUT,
+                "request head not received in time\n",
             )));
         }
         match stream.read(&mut chunk) {
@@ -1725,13 +1745,19 @@ fn read_request(
         if expect_continue {
             let _ = stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
         }
-        let start = body.len();
+        let mut filled = body.len();
         body.resize(length, 0);
-        if stream
-            .read_exact(body.get_mut(start..).unwrap_or_default())
-            .is_err()
-        {
-            return Ok(None);
+        while filled < length {
+            if Instant::now() > deadline {
+                return Err(Box::new(plain(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "request body not received in time\n",
+                )));
+            }
+            match stream.read(body.get_mut(filled..).unwrap_or_default()) {
+                Ok(0) | Err(_) => return Ok(None),
+                Ok(n) => filled += n,
+            }
         }
     }
     builder

@@ -761,3 +761,40 @@ fn serves_over_loopback_and_enforces_http_limits() {
     assert_eq!(code, 405);
     server.stop();
 }
+
+#[test]
+fn a_trickling_client_gets_408_once_the_request_time_is_up() {
+    let mut config = two_collections();
+    config.limits.read_timeout = Duration::from_millis(200);
+    let server = TaxiiServer::new(config).unwrap();
+    let mut stream = TcpStream::connect(server.local_addr()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(50)))
+        .unwrap();
+    // One byte every 50 ms never completes the head; the server gives up after 200 ms.
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 1024];
+    for byte in b"POST /services/poll HTTP/1.1\r\nX-Slow: "
+        .iter()
+        .cycle()
+        .take(200)
+    {
+        if stream.write_all(&[*byte]).is_err() {
+            break;
+        }
+        // Waits up to 50 ms for the answer.
+        if let Ok(n) = stream.read(&mut buf)
+            && n > 0
+        {
+            raw.extend_from_slice(&buf[..n]);
+            break;
+        }
+    }
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.starts_with("HTTP/1.1 408 "), "{text}");
+    server.stop();
+}
