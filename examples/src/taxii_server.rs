@@ -13,6 +13,22 @@
 //! [`COLLECTION_MANAGEMENT_PATH`], [`INBOX_PATH`] and [`POLL_PATH`]. Every request is answered
 //! in the TAXII version it was written in.
 //!
+//! # Behaviour worth knowing
+//! - Blocks are labelled with the server's clock when they arrive
+//!   (`YYYY-MM-DDThh:mm:ss.ffffff+00:00`); poll windows compare instants, so a client's `Z`
+//!   bounds work against `+00:00` labels.
+//! - Inbox content whose binding a destination collection does not accept is refused as a whole
+//!   (UNSUPPORTED_CONTENT with SUPPORTED_CONTENT details), never dropped silently.
+//! - A multi-part result answers its parts 1..=N and, for cabby (which always asks for one
+//!   more part and stops on an empty one), part N+1 as an empty final part; other part
+//!   numbers get INVALID_RESPONSE_PART with MAX_PART_NUMBER.
+//! - Nothing is pushed: subscriptions are for polling by subscription id; push or delivery
+//!   parameters and queries are refused with a status saying so.
+//! - TAXII 1.0 answers carry what 1.0 can express: status types 1.0 lacks become FAILURE
+//!   (the message names the intended type), structured details become text, content block
+//!   messages and binding subtypes are left out, and a feed accepting any binding lists every
+//!   binding id `taxii1_core` knows.
+//!
 //! ```
 //! use examples::taxii_server::{CollectionConfig, ServerConfig, TaxiiServer};
 //!
@@ -824,7 +840,7 @@ impl TaxiiService {
             (Service::CollectionManagement, Message::SubscriptionManagementRequest(r)) => {
                 self.manage_subscription(version, r)
             }
-            (Service::Inbox, Message::InboxMessage(m)) => self.inbox(version, m),
+            (Service::Inbox, Message::InboxMessage(m)) => self.inbox(m),
             (Service::Poll, Message::PollRequest(r)) => self.poll(version, r),
             (Service::Poll, Message::PollFulfillmentRequest(r)) => self.fulfil(r),
             (service, message) => Err(self.status(
@@ -1109,7 +1125,7 @@ impl TaxiiService {
         .into())
     }
 
-    fn inbox(&self, version: Version, message: &InboxMessage) -> Answer {
+    fn inbox(&self, message: &InboxMessage) -> Answer {
         let id = &message.message_id;
         let mut state = self.lock();
         let names: Vec<String> = if message.destination_collection_names.is_empty() {
@@ -1211,7 +1227,6 @@ impl TaxiiService {
             }
         }
         drop(state);
-        let _ = version;
         Ok(Message::StatusMessage(
             StatusMessage::new(self.message_id(), id.clone(), StatusType::SUCCESS).with_message(
                 format!(
