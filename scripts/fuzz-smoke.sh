@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Fuzz smoke run: builds the cargo-fuzz crate in fuzz/, seeds each target's corpus from the
+# project's test data (and ../shared when it is there), runs every target for FUZZ_SECONDS, and
+# prints one line per target with executions and coverage. Exits non-zero when any target
+# crashes, times out or runs out of memory; the reproducer is under fuzz/artifacts/<target>/.
+#
+# Environment:
+#   FUZZ_SECONDS   seconds per target (default 10)
+#   FUZZ_TARGETS   space-separated targets to run (default: every target in fuzz/Cargo.toml)
+#   FUZZ_TIMEOUT   seconds one input may take before libFuzzer calls it a hang (default 10)
+#   FUZZ_MAX_LEN   largest input libFuzzer generates, in bytes (default 65536); seed files
+#                  larger than this are not copied (they would only be truncated and slow
+#                  every run down)
+#   SHARED_DIR     the read-only reference material (default: ../shared beside the repo)
+#
+# The toolchain is stable only: RUSTC_BOOTSTRAP=1 lets cargo-fuzz pass its nightly flags.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+fuzz_dir="$root/fuzz"
+shared="${SHARED_DIR:-$root/../shared}"
+seconds="${FUZZ_SECONDS:-10}"
+timeout="${FUZZ_TIMEOUT:-10}"
+max_len="${FUZZ_MAX_LEN:-65536}"
+export RUSTC_BOOTSTRAP=1
+export CARGO_TERM_COLOR=never
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "cargo-fuzz missing: installing it (cached in ~/.cargo/bin)"
+  cargo install cargo-fuzz --locked
+fi
+
+cd "$fuzz_dir"
+if [ -n "${FUZZ_TARGETS:-}" ]; then
+  read -r -a targets <<<"$FUZZ_TARGETS"
+else
+  mapfile -t targets < <(cargo fuzz list)
+fi
+
+echo "building fuzz targets: ${targets[*]}"
+build_log="$(mktemp)"
+trap 'rm -f "$build_log"' EXIT
+for target in "${targets[@]}"; do
+  if ! cargo fuzz build "$target" >"$build_log" 2>&1; then
+    cat "$build_log" >&2
+    echo "fuzz build of $target failed" >&2
+    exit 1
+  fi
+done
+
+# Copies every regular file no larger than max_len under the given directories into
+# corpus/<target>, named by source path so files with the same base name do not collide.
+# A directory that is not there is reported (when it should be) and skipped.
+seed() {
+  local target="$1" required="$2"
+  shift 2
+  local dest="$fuzz_dir/corpus/$target"
+  mkdir -p "$dest"
+  local dir file name copied skipped note
+  for dir in "$@"; do
+    if [ ! -d "$dir" ]; then
+      [ "$required" = required ] && echo "  $target: no seeds at $dir (skipped)"
+      continue
+    fi
+    copied=0
+    skipped=0
+    while IFS= read -r -d '' file; do
+      if [ "$(stat -c %s "$file")" -gt "$max_len" ]; then
+        skipped=$((skipped + 1))
+        continue
+      fi
+      name="seed-$(printf '%s' "${file#"$dir"/}" | tr '/' '_')"
+      cp -f "$file" "$dest/$name"
+      copied=$((copied + 1))
+    done < <(find "$dir" -type f ! -name '*.md' -print0)
+    note=""
+    [ "$skipped" -gt 0 ] && note=" ($skipped larger than $max_len bytes left out)"
+    echo "  $target: $copied seeds from ${dir#"$root"/}$note"
+  done
+}
+
+echo "preparing seed corpora in fuzz/corpus/"
+for target in "${targets[@]}"; do
+  seed "$target" optional "$fuzz_dir/seeds/$target"
+  case "$target" in
+    taxii_message)
+      seed "$target" required "$root/taxii1-core/tests/data/corpus/valid" \
+        "$root/taxii1-core/tests/data/corpus/invalid" ;;
+    eiq_json) seed "$target" required "$shared/corpus/eiq" ;;
+    misp_json) seed "$target" required "$shared/corpus/misp/events" ;;
+  esac
+  # Earlier crashes stay in the corpus so a smoke run re-checks them first.
+  seed "$target" optional "$fuzz_dir/regressions/$target"
+done
+
+mkdir -p "$fuzz_dir/artifacts"
+failed=()
+for target in "${targets[@]}"; do
+  log="$fuzz_dir/artifacts/smoke-$target.log"
+  status=0
+  cargo fuzz run "$target" -- \
+    -max_total_time="$seconds" -timeout="$timeout" -max_len="$max_len" \
+    -print_final_stats=1 \
+    >"$log" 2>&1 || status=$?
+  execs="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$' || true)"
+  cov_line="$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -n 1 || true)"
+  cov="$(grep -o 'cov: [0-9]*' <<<"$cov_line" | grep -o '[0-9]*$' || true)"
+  ft="$(grep -o 'ft: [0-9]*' <<<"$cov_line" | grep -o '[0-9]*$' || true)"
+  corp="$(grep -o 'corp: [0-9]*' <<<"$cov_line" | grep -o '[0-9]*$' || true)"
+  if [ "$status" -eq 0 ]; then
+    verdict="ok"
+  else
+    artifact="$(grep -o 'Test unit written to .*' "$log" | tail -n 1 | sed 's/^Test unit written to //' || true)"
+    verdict="FAILED (exit $status${artifact:+, reproducer $artifact}; log $log)"
+    failed+=("$target")
+  fi
+  printf '%-14s execs=%s cov=%s ft=%s corpus=%s %ss: %s\n' \
+    "$target" "${execs:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$seconds" "$verdict"
+done
+
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "fuzz smoke failed: ${failed[*]}" >&2
+  for target in "${failed[@]}"; do
+    echo "--- last lines of fuzz/artifacts/smoke-$target.log" >&2
+    tail -n 40 "$fuzz_dir/artifacts/smoke-$target.log" >&2
+  done
+  exit 1
+fi
+echo "fuzz smoke passed: ${#targets[@]} targets, ${seconds}s each"
