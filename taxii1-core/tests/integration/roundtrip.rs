@@ -275,31 +275,146 @@ fn generated_text_covers_the_characters_that_need_escaping() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Codec bugs the properties found with looser inputs than the strategies generate: the writer
-// accepts a value and produces XML that its own reader rejects or reads as something else. The
-// invariant is the same as above: what `to_xml` writes, `from_xml` reads back unchanged; a
-// value that cannot be written that way must be refused with a typed error.
+// Writing hostile values. The invariant is the same as above: what `to_xml` writes, `from_xml`
+// reads back unchanged; a value that cannot be written that way is refused with a typed error.
+// The tests after the two properties below are codec bugs the properties found with looser
+// inputs than the strategies generate: the writer accepts a value and produces XML that its own
+// reader rejects or reads as something else. Each lists every failing input it checks.
 // ---------------------------------------------------------------------------------------------
 
-/// Checks the write/read invariant for `message` in `version`.
-fn assert_written_reads_back(case: &str, message: &Message, version: Version) {
+/// The write/read invariant for `message` in `version`: `Err` describes how it is broken.
+fn written_reads_back(message: &Message, version: Version) -> Result<(), String> {
     let xml = match message.to_xml(version) {
         Ok(xml) => xml,
-        Err(Error::InvalidField { .. } | Error::NotRepresentable { .. }) => return,
-        Err(other) => panic!("{case}: unexpected write error {other:?}"),
+        Err(Error::InvalidField { .. } | Error::NotRepresentable { .. }) => return Ok(()),
+        Err(other) => return Err(format!("unexpected write error {other:?}")),
     };
     let text = String::from_utf8_lossy(&xml);
     match Message::from_xml(&xml) {
-        Ok(parsed) => assert_eq!(
-            parsed.message, *message,
-            "{case}: written, then read back differently from\n{text}"
-        ),
-        Err(e) => panic!("{case}: written as\n{text}\nbut the reader rejects it: {e}"),
+        Ok(parsed) if parsed.message == *message => Ok(()),
+        Ok(parsed) => Err(format!(
+            "written as {text}\nbut read back as {:?}",
+            parsed.message
+        )),
+        Err(e) => Err(format!("written as {text}\nbut the reader rejects it: {e}")),
     }
 }
 
-fn inbox_with(block: ContentBlock) -> Message {
+/// Fails with every case whose message breaks the invariant.
+fn assert_all_read_back(cases: Vec<(String, Message)>) {
+    let broken: Vec<String> = cases
+        .iter()
+        .filter_map(|(case, message)| {
+            written_reads_back(message, Version::V1_1)
+                .err()
+                .map(|e| format!("- {case}: {e}"))
+        })
+        .collect();
+    assert!(
+        broken.is_empty(),
+        "{} of {} cases broken:\n{}",
+        broken.len(),
+        cases.len(),
+        broken.join("\n")
+    );
+}
+
+fn inbox_with(content: Content) -> Message {
+    let block = ContentBlock::new(ContentBinding::new("urn:x"), content);
     InboxMessage::new(MessageId::from_u64(1), vec![block]).into()
+}
+
+/// Characters XML 1.0 cannot carry, not even as character references (a sample: NUL, other C0
+/// controls but tab, LF and CR, U+FFFE, U+FFFF).
+const FORBIDDEN_CHARS: &[char] = &[
+    '\u{0}', '\u{1}', '\u{8}', '\u{B}', '\u{C}', '\u{E}', '\u{1F}', '\u{FFFE}', '\u{FFFF}',
+];
+
+/// Markup-heavy pieces from which [`content_xml_accepts_only_what_reads_back`] builds fragment
+/// candidates: most are well-formed or nearly so, some use what the reader refuses.
+const FRAGMENT_PIECES: &[&str] = &[
+    "<a>",
+    "</a>",
+    "<a/>",
+    "<p:a xmlns:p=\"urn:p\">",
+    "</p:a>",
+    "<p:b/>",
+    "<b x=\"1\">",
+    "</b>",
+    "<c p:x=\"1\"/>",
+    "<c x=\"1\" x=\"2\"/>",
+    "<c x=\"a<b\"/>",
+    "<c x=\"&foo;\"/>",
+    "<c x=\"&#0;\"/>",
+    "text",
+    " ",
+    "\r\n",
+    "&amp;",
+    "&#x1F980;",
+    "&#0;",
+    "&#xFFFE;",
+    "\u{1}",
+    "\u{FFFF}",
+    "<!-- c -->",
+    "<!-- a -- b -->",
+    "<![CDATA[x]]>",
+    "<?pi data?>",
+    "<?xml version=\"1.0\"?>",
+    "]]>",
+];
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Any string as an `xs:string` field, as text content, and as attribute values the reader
+    /// does not trim (a 1.1 message id, an extended header's name): written and read back, or
+    /// refused with `InvalidField` exactly when it holds a character XML cannot carry.
+    #[test]
+    fn any_text_is_written_exactly_or_refused(
+        text in proptest::collection::vec(
+            prop_oneof![
+                8 => strategy::xml_char(),
+                1 => proptest::sample::select(FORBIDDEN_CHARS),
+            ],
+            0..12,
+        )
+        .prop_map(String::from_iter),
+    ) {
+        let forbidden = text.chars().any(|c| FORBIDDEN_CHARS.contains(&c));
+        let status = StatusMessage::new(MessageId::from_u64(1), MessageId::from_u64(2), StatusType::FAILURE)
+            .with_message(text.clone());
+        let mut request = DiscoveryRequest::new(
+            MessageId::new(text.clone()).unwrap_or_else(|_| MessageId::from_u64(1)),
+        );
+        request.extended_headers.push(ExtendedHeader::new(text.clone(), Content::text("v")));
+        let messages = [
+            Message::from(status),
+            inbox_with(Content::text(text.clone())),
+            Message::from(request),
+        ];
+        for message in messages {
+            match message.to_xml(Version::V1_1) {
+                Ok(_) => {
+                    prop_assert!(!forbidden, "wrote a forbidden character: {:?}", text);
+                    round_trip(&message, Version::V1_1, &message)?;
+                }
+                Err(Error::InvalidField { .. }) => prop_assert!(forbidden, "refused {:?}", text),
+                Err(other) => return Err(TestCaseError::fail(format!("{other:?}"))),
+            }
+        }
+    }
+
+    /// Whatever `Content::xml` accepts is written and read back as the same XML content.
+    #[test]
+    fn content_xml_accepts_only_what_reads_back(
+        pieces in proptest::collection::vec(proptest::sample::select(FRAGMENT_PIECES), 1..6),
+    ) {
+        let fragment = pieces.concat();
+        if let Ok(content) = Content::xml(fragment.clone()) {
+            written_reads_back(&inbox_with(content), Version::V1_1)
+                .map_err(|e| TestCaseError::fail(format!("Content::xml({fragment:?}): {e}")))?;
+        }
+    }
 }
 
 /// `Timestamp` accepts any number of fractional second digits, the writer writes them, and the
@@ -309,9 +424,12 @@ fn timestamps_with_more_than_six_fraction_digits_are_refused_or_read_back() {
     let ts = Timestamp::new("2026-01-01T00:00:00.1234567Z").unwrap();
     let block = ContentBlock::new(ContentBinding::new("urn:x"), Content::text("x"))
         .with_timestamp_label(ts.clone());
-    assert_written_reads_back("Timestamp_Label", &inbox_with(block), Version::V1_1);
+    let inbox = InboxMessage::new(MessageId::from_u64(1), vec![block]);
     let poll = PollRequest::new(MessageId::from_u64(1), "c").with_window(Some(ts), None);
-    assert_written_reads_back("Exclusive_Begin_Timestamp", &poll.into(), Version::V1_1);
+    assert_all_read_back(vec![
+        ("Timestamp_Label".to_owned(), inbox.into()),
+        ("Exclusive_Begin_Timestamp".to_owned(), poll.into()),
+    ]);
 }
 
 /// The reader checks the typed status details (`ESTIMATED_WAIT`, `MAX_PART_NUMBER`,
@@ -319,19 +437,23 @@ fn timestamps_with_more_than_six_fraction_digits_are_refused_or_read_back() {
 #[test]
 fn typed_status_details_are_refused_or_read_back() {
     use taxii1_core::message::status::detail_name;
-    for (name, value) in [
+    let cases = [
         (detail_name::ESTIMATED_WAIT, "soon"),
         (detail_name::MAX_PART_NUMBER, "-1"),
         (detail_name::WILL_PUSH, "yes"),
-    ] {
+    ]
+    .into_iter()
+    .map(|(name, value)| {
         let status = StatusMessage::new(
             MessageId::from_u64(1),
             MessageId::from_u64(2),
             StatusType::PENDING,
         )
         .with_detail(Detail::text(name, value));
-        assert_written_reads_back(&format!("{name}={value}"), &status.into(), Version::V1_1);
-    }
+        (format!("{name}={value}"), status.into())
+    })
+    .collect();
+    assert_all_read_back(cases);
 }
 
 /// The reader decides between a Default Query and another format by `format_id`; the writer
@@ -350,7 +472,7 @@ fn query_bodies_that_disagree_with_their_format_id_are_refused_or_read_back() {
     let mut other_body_default_format = default_body_other_format.clone();
     other_body_default_format.format_id = taxii1_core::urn::QUERY_FORMAT_DEFAULT_1_0.to_owned();
     other_body_default_format.body = QueryBody::Other(Content::text("x"));
-    for (case, query) in [
+    let cases = [
         (
             "Default_Query with another format_id",
             default_body_other_format,
@@ -359,35 +481,54 @@ fn query_bodies_that_disagree_with_their_format_id_are_refused_or_read_back() {
             "other query with the Default Query format_id",
             other_body_default_format,
         ),
-    ] {
+    ]
+    .into_iter()
+    .map(|(case, query)| {
         let mut parameters = PollParameters::default();
         parameters.query = Some(query);
         let mut poll = PollRequest::new(MessageId::from_u64(1), "c");
         poll.poll_parameters = Some(parameters);
-        assert_written_reads_back(case, &poll.into(), Version::V1_1);
-    }
+        (case.to_owned(), poll.into())
+    })
+    .collect();
+    assert_all_read_back(cases);
 }
 
-/// `Content::xml` takes "one or more elements", but accepts fragments without markup, which the
-/// reader then reads back as text content.
+/// Fragments `Content::xml` accepts although they break its contract: a fragment is "one or
+/// more elements" and "well-formed on its own", and the reader must take it back unchanged.
+fn assert_content_xml_cases(fragments: &[&str]) {
+    let cases = fragments
+        .iter()
+        .filter_map(|f| {
+            Content::xml(f.to_string())
+                .ok()
+                .map(|c| (format!("Content::xml({f:?})"), inbox_with(c)))
+        })
+        .collect();
+    assert_all_read_back(cases);
+}
+
+/// Without an element the fragment is read back as text content.
 #[test]
 fn xml_content_without_an_element_is_refused_or_read_back_as_xml() {
-    for fragment in ["", "plain text", "a &amp; b", "<![CDATA[x]]>"] {
-        if let Ok(content) = Content::xml(fragment) {
-            let block = ContentBlock::new(ContentBinding::new("urn:x"), content);
-            assert_written_reads_back(&format!("{fragment:?}"), &inbox_with(block), Version::V1_1);
-        }
-    }
+    assert_content_xml_cases(&["", "plain text", "a &amp; b", "<![CDATA[x]]>"]);
 }
 
-/// `Content::xml` accepts fragments with an undeclared attribute prefix or a repeated
-/// attribute, which the reader refuses as malformed.
+/// `Content::xml` checks less than the reader: these fragments are accepted, written, and the
+/// reader refuses the message.
 #[test]
 fn xml_content_the_reader_rejects_is_refused() {
-    for fragment in [r#"<a p:x="1"/>"#, r#"<a x="1" x="2"/>"#] {
-        if let Ok(content) = Content::xml(fragment) {
-            let block = ContentBlock::new(ContentBinding::new("urn:x"), content);
-            assert_written_reads_back(fragment, &inbox_with(block), Version::V1_1);
-        }
-    }
+    assert_content_xml_cases(&[
+        r#"<a p:x="1"/>"#,
+        r#"<a x="1" x="2"/>"#,
+        r#"<a x="a<b"/>"#,
+        r#"<a x="&foo;"/>"#,
+        r#"<a x="&#0;"/>"#,
+        "<a>&#0;</a>",
+        "<a>&#xFFFE;</a>",
+        "<a>\u{1}</a>",
+        "<a>\u{FFFF}</a>",
+        "<a><!-- x -- y --></a>",
+        r#"<?xml version="1.0"?><a/>"#,
+    ]);
 }
