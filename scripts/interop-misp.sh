@@ -23,7 +23,7 @@ fi
 if [ -z "${MISP_BIN:-}" ]; then
   cargo build -q -p examples --bin misp
 fi
-MISP=${MISP_BIN:-target/debug/misp}
+MISP=${MISP_BIN:-${CARGO_TARGET_DIR:-target}/debug/misp}
 
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
