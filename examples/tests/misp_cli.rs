@@ -103,6 +103,19 @@ fn check_reports_problems_with_paths_and_exits_one() {
         String::from_utf8(out.stderr).unwrap().trim(),
         "-: invalid value `9` at `Event.threat_level_id`: expected a threat level 1-4"
     );
+    // Attribute collections are checked item by item and printed in their own form.
+    let attributes = br#"{"response":{"Attribute":[{"type":"domain","value":"a.example","uuid":"0b6f9a61-0c1d-4e2f-8a3b-4c5d6e7f8091"},{"type":"nope","value":"x","uuid":"1c7a0b72-1d2e-4f30-9b4c-5d6e7f809102"}]}}"#;
+    let out = misp(&["check", "--lax", "-"], Some(attributes));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap().trim(),
+        "-: response.Attribute[1].type: unknown attribute type `nope`"
+    );
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with(r#"{"response":{"Attribute":[{"type":"domain""#)
+    );
     // A missing file is a usage/I/O error.
     assert_eq!(
         misp(&["check", "/nonexistent/x.json"], None).status.code(),

@@ -33,6 +33,7 @@ use crate::attribute::Attribute;
 use crate::composite;
 use crate::describe_types::DescribeTypes;
 use crate::event::Event;
+use crate::object::Object;
 use crate::vocabulary::Distribution;
 
 /// How much to check.
@@ -219,6 +220,27 @@ impl Checker<'_> {
         }
     }
 
+    fn object(&mut self, path: &str, object: &Object) {
+        self.uuid(path, object.uuid.as_deref());
+        self.sharing(path, object.distribution, object.sharing_group_id);
+        for (j, reference) in object.references.iter().enumerate() {
+            let ref_path = format!("{path}.ObjectReference[{j}]");
+            if let Some(target) = reference.referenced_uuid.as_deref()
+                && !is_uuid(target)
+            {
+                self.report(
+                    format!("{ref_path}.referenced_uuid"),
+                    ProblemKind::InvalidUuid {
+                        value: target.to_owned(),
+                    },
+                );
+            }
+        }
+        for (j, attribute) in object.attributes.iter().enumerate() {
+            self.attribute(&format!("{path}.Attribute[{j}]"), attribute, true);
+        }
+    }
+
     fn attribute(&mut self, path: &str, attribute: &Attribute, in_object: bool) {
         self.uuid(path, attribute.uuid.as_deref());
         let attribute_type = attribute.attribute_type.as_str();
@@ -274,6 +296,40 @@ impl Checker<'_> {
     }
 }
 
+/// Checks one attribute outside an event (e.g. an `attributes/restSearch` result); paths start
+/// at `path` (e.g. `response.Attribute[3]`).
+pub fn validate_attribute(
+    attribute: &Attribute,
+    table: &DescribeTypes,
+    mode: Mode,
+    path: &str,
+) -> Vec<Problem> {
+    let mut checker = Checker {
+        table,
+        strict: mode == Mode::Strict,
+        problems: Vec::new(),
+    };
+    checker.attribute(path, attribute, attribute.object_relation.is_some());
+    checker.problems
+}
+
+/// Checks one object outside an event (e.g. an `objects/restSearch` result); paths start at
+/// `path` (e.g. `response[0].Object`).
+pub fn validate_object(
+    object: &Object,
+    table: &DescribeTypes,
+    mode: Mode,
+    path: &str,
+) -> Vec<Problem> {
+    let mut checker = Checker {
+        table,
+        strict: mode == Mode::Strict,
+        problems: Vec::new(),
+    };
+    checker.object(path, object);
+    checker.problems
+}
+
 /// Checks one event; problems come in document order with paths starting at `Event`.
 pub fn validate_event(event: &Event, table: &DescribeTypes, mode: Mode) -> Vec<Problem> {
     let mut checker = Checker {
@@ -308,25 +364,7 @@ pub fn validate_event(event: &Event, table: &DescribeTypes, mode: Mode) -> Vec<P
         checker.attribute(&format!("{root}.Attribute[{i}]"), attribute, false);
     }
     for (i, object) in event.objects.iter().enumerate() {
-        let path = format!("{root}.Object[{i}]");
-        checker.uuid(&path, object.uuid.as_deref());
-        checker.sharing(&path, object.distribution, object.sharing_group_id);
-        for (j, reference) in object.references.iter().enumerate() {
-            let ref_path = format!("{path}.ObjectReference[{j}]");
-            if let Some(target) = reference.referenced_uuid.as_deref()
-                && !is_uuid(target)
-            {
-                checker.report(
-                    format!("{ref_path}.referenced_uuid"),
-                    ProblemKind::InvalidUuid {
-                        value: target.to_owned(),
-                    },
-                );
-            }
-        }
-        for (j, attribute) in object.attributes.iter().enumerate() {
-            checker.attribute(&format!("{path}.Attribute[{j}]"), attribute, true);
-        }
+        checker.object(&format!("{root}.Object[{i}]"), object);
     }
     for (i, report) in event.reports.iter().enumerate() {
         let path = format!("{root}.EventReport[{i}]");

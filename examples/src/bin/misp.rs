@@ -21,7 +21,7 @@ use examples::misp_http::MispTransport;
 use misp_model::describe_types::DescribeTypes;
 use misp_model::feed::{FeedOptions, write_feed};
 use misp_model::rest::{MispClient, Push, PushOutcome, PushStep};
-use misp_model::validate::{Mode, validate_event};
+use misp_model::validate::{Mode, Problem, validate_attribute, validate_event, validate_object};
 use misp_model::{Document, Event, Limits};
 
 #[derive(Parser)]
@@ -137,8 +137,31 @@ fn check(
     let mut out = std::io::stdout().lock();
     let mut valid = true;
     let write_err = |e: std::io::Error| Fatal(format!("cannot write to stdout: {e}"));
-    if doc.events().is_empty() && !matches!(doc, Document::Events(_) | Document::Index(_)) {
-        // Attribute or object collection: printed in its own normalised form.
+    // Attribute and object collections: validated item by item, printed in their own form.
+    let collection_problems: Option<Vec<Problem>> = match &doc {
+        Document::Attributes(list) => Some(
+            list.iter()
+                .enumerate()
+                .flat_map(|(i, a)| {
+                    validate_attribute(a, table, mode, &format!("response.Attribute[{i}]"))
+                })
+                .collect(),
+        ),
+        Document::Objects(list) => Some(
+            list.iter()
+                .enumerate()
+                .flat_map(|(i, o)| {
+                    validate_object(o, table, mode, &format!("response[{i}].Object"))
+                })
+                .collect(),
+        ),
+        _ => None,
+    };
+    if let Some(problems) = collection_problems {
+        for problem in problems {
+            eprintln!("{file}: {problem}");
+            valid = false;
+        }
         out.write_all(&doc.to_json()).map_err(write_err)?;
         out.write_all(b"\n").map_err(write_err)?;
     }
