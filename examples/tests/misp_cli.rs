@@ -472,3 +472,38 @@ fn push_reports_stale_edits_and_errors_without_leaking_the_key() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn check_loads_describe_types_at_run_time_and_names_the_root() {
+    let out = misp(&["check", "-"], Some(br#"{"Object":[]}"#));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap().trim(),
+        "-: missing required field `info` at the document root"
+    );
+    let Some(shared) = shared() else { return };
+    let table = shared.join("schemas/misp/describeTypes.json");
+    let out = misp(
+        &["check", "--describe-types", table.to_str().unwrap(), "-"],
+        Some(EVENT_B.as_bytes()),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let broken = std::env::temp_dir().join(format!("misp-cli-dt-{}.json", std::process::id()));
+    std::fs::write(&broken, br#"{"result":{"types":"md5"}}"#).unwrap();
+    let out = misp(
+        &["check", "--describe-types", broken.to_str().unwrap(), "-"],
+        Some(EVENT_B.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("result.types")
+    );
+    std::fs::remove_file(&broken).unwrap();
+}

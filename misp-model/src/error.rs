@@ -25,7 +25,7 @@ pub enum Error {
         message: String,
     },
     /// A JSON value has the wrong JSON type.
-    #[error("expected {expected} at `{path}`, found {found}")]
+    #[error("expected {expected} at {}, found {found}", at(.path))]
     WrongType {
         /// Where.
         path: String,
@@ -35,7 +35,7 @@ pub enum Error {
         found: &'static str,
     },
     /// A JSON value has the right type but a value outside what MISP allows.
-    #[error("invalid value `{value}` at `{path}`: expected {expected}")]
+    #[error("invalid value `{value}` at {}: expected {expected}", at(.path))]
     InvalidValue {
         /// Where.
         path: String,
@@ -45,7 +45,7 @@ pub enum Error {
         expected: &'static str,
     },
     /// A field MISP requires is missing.
-    #[error("missing required field `{field}` at `{path}`")]
+    #[error("missing required field `{field}` at {}", at(.path))]
     MissingField {
         /// The object that lacks the field.
         path: String,
@@ -53,7 +53,7 @@ pub enum Error {
         field: &'static str,
     },
     /// The document is none of the top-level forms MISP uses.
-    #[error("unrecognised MISP document at `{path}`: {reason}")]
+    #[error("unrecognised MISP document at {}: {reason}", at(.path))]
     UnrecognisedDocument {
         /// Where.
         path: String,
@@ -93,6 +93,15 @@ pub enum Error {
     /// The MISP server answered with an error; see [`crate::rest::ApiError`].
     #[error("MISP server error: {0}")]
     Api(Box<crate::rest::ApiError>),
+}
+
+/// A path for messages: `` `Event.info` `` or "the document root".
+fn at(path: &str) -> String {
+    if path.is_empty() {
+        "the document root".to_owned()
+    } else {
+        format!("`{path}`")
+    }
 }
 
 impl Error {
