@@ -96,3 +96,41 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
         Option::<T>::deserialize(deserializer).map(|value| value.map_or(Self::Null, Self::Present))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+
+    use super::Field;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Holder {
+        #[serde(default, skip_serializing_if = "Field::is_absent")]
+        member: Field<u32>,
+    }
+
+    #[test]
+    fn absent_null_and_present_survive_a_round_trip() {
+        for (text, expected) in [
+            ("{}", Field::Absent),
+            (r#"{"member":null}"#, Field::Null),
+            (r#"{"member":7}"#, Field::Present(7)),
+        ] {
+            let holder: Holder = serde_json::from_str(text).unwrap();
+            assert_eq!(holder.member, expected);
+            assert_eq!(serde_json::to_string(&holder).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn accessors() {
+        let mut field = Field::Null;
+        assert_eq!(field.get(), None);
+        assert!(field.is_null());
+        field.update_or_default(|value: &mut u32| *value += 2);
+        assert_eq!(field, Field::Present(2));
+        field.update_or_default(|value| *value *= 10);
+        assert_eq!(field.into_option(), Some(20));
+        assert_eq!(Field::from(None::<u32>), Field::Absent);
+    }
+}
