@@ -131,6 +131,6 @@ mod tests {
         assert_eq!(field, Field::Present(2));
         field.update_or_default(|value| *value *= 10);
         assert_eq!(field.into_option(), Some(20));
-        assert_eq!(Field::from(None::<u32>), Field::Absent);
+        assert_eq!(Field::<u32>::from(None), Field::Absent);
     }
 }
