@@ -320,6 +320,8 @@ impl<'a> Dataset<'a> {
             if let Some(relation) = entity.data.as_relation() {
                 self.link_relation(entity, relation);
             }
+            // Serialising a parsed or built body cannot fail (every map key is a string); if it
+            // ever did, the entity simply has no field references to follow.
             let Ok(data) = serde_json::to_value(&entity.data) else {
                 continue;
             };
@@ -436,7 +438,7 @@ impl<'a> Dataset<'a> {
         self.entities.iter().copied()
     }
 
-    /// Full entities (not stubs) of one type, in input order.
+    /// Entities of one type (as written in `data.type`), in input order.
     pub fn entities_of_type<'s>(
         &'s self,
         entity_type: &'s EntityType,
