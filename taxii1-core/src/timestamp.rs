@@ -31,7 +31,8 @@ impl Timestamp {
     /// Parses and validates `text`.
     ///
     /// # Errors
-    /// [`InvalidTimestamp`] unless `text` is `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)` with
+    /// [`InvalidTimestamp`] unless `text` is `YYYY-MM-DDThh:mm:ss[.ffffff](Z|±hh:mm)` (one to six
+    /// fractional digits, as TAXII's `TimestampLabelType` requires) with
     /// values in range (month 1–12, day valid for the month, hour 0–23 or `24:00:00`, offset
     /// at most ±14:00).
     pub fn new(text: impl Into<String>) -> Result<Self, InvalidTimestamp> {
@@ -110,7 +111,8 @@ fn is_valid(text: &str) -> bool {
             fraction_nonzero |= b.get(at) != Some(&b'0');
             at += 1;
         }
-        if at == start {
+        // TAXII's TimestampLabelType allows one to six fractional digits.
+        if at == start || at - start > 6 {
             return false;
         }
     }
@@ -143,7 +145,7 @@ mod tests {
             "2026-11-22T12:56:07.900621+00:00",
             "2024-02-29T00:00:00-14:00",
             "2026-01-01T24:00:00Z",
-            "2026-01-01T00:00:00.1234567890+05:30",
+            "2026-01-01T00:00:00.123456+05:30",
         ] {
             assert!(Timestamp::new(ok).is_ok(), "{ok}");
         }
@@ -159,6 +161,7 @@ mod tests {
             "2026-13-01T00:00:00Z",
             "2026-01-01T24:00:01Z",
             "2026-01-01T00:00:00.Z",
+            "2026-01-01T00:00:00.1234567Z",
             "yesterday",
             "",
             "2026-11-22T12:56:07+00:00 ",

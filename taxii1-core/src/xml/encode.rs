@@ -10,6 +10,23 @@ fn not_representable(version: Version, field: &'static str) -> Error {
     Error::NotRepresentable { version, field }
 }
 
+/// A Default Query body needs the Default Query `format_id` and any other body another one: the
+/// reader decides how to read the body from the `format_id`.
+fn check_format(format_id: &str, default_body: bool, field: &'static str) -> Result<()> {
+    let default_format = format_id.trim() == crate::urn::QUERY_FORMAT_DEFAULT_1_0;
+    if default_body == default_format {
+        return Ok(());
+    }
+    Err(Error::InvalidField {
+        field,
+        reason: if default_body {
+            format!("a Default Query body with format_id `{format_id}`")
+        } else {
+            "a body in another format with the Default Query format_id".to_owned()
+        },
+    })
+}
+
 fn bool_str(value: bool) -> &'static str {
     if value { "true" } else { "false" }
 }
@@ -139,6 +156,20 @@ impl Encoder<'_> {
     }
 
     fn status(&mut self, root: &str, m: &StatusMessage) -> Result<()> {
+        // Typed details must carry their type, or the reader would refuse what we write.
+        let bad = |e: status::BadDetail| Error::InvalidField {
+            field: "Status_Detail",
+            reason: e.to_string(),
+        };
+        if let Some(wait) = m.estimated_wait() {
+            wait.map_err(bad)?;
+        }
+        if let Some(max) = m.max_part_number() {
+            max.map_err(bad)?;
+        }
+        if let Some(push) = m.will_push() {
+            push.map_err(bad)?;
+        }
         if !self.v11() && !m.status_type.is_known() {
             // Custom URIs are allowed in both versions; known 1.1-only types are not 1.0.
         } else if !self.v11() && !StatusType::TAXII_1_0.contains(&m.status_type) {
@@ -771,6 +802,11 @@ impl Encoder<'_> {
     }
 
     fn query(&mut self, q: &Query) -> Result<()> {
+        check_format(
+            &q.format_id,
+            matches!(q.body, QueryBody::Default(_)),
+            "Query",
+        )?;
         let attrs = [("format_id", Some(q.format_id.as_str()))];
         match &q.body {
             QueryBody::Other(content) => self.w.content("Query", &attrs, content),
@@ -850,6 +886,11 @@ impl Encoder<'_> {
     }
 
     fn supported_query(&mut self, q: &SupportedQuery) -> Result<()> {
+        check_format(
+            &q.format_id,
+            matches!(q.info, QueryInfo::Default(_)),
+            "Supported_Query",
+        )?;
         let attrs = [("format_id", Some(q.format_id.as_str()))];
         match &q.info {
             QueryInfo::Other(content) => self.w.content("Supported_Query", &attrs, content),

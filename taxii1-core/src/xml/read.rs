@@ -161,7 +161,11 @@ impl<'a> Doc<'a> {
     }
 
     /// Pushes the namespace declarations of `start` and returns its other attributes (raw).
-    fn declare(&mut self, start: &BytesStart<'_>, offset: u64) -> Result<Vec<(String, String)>> {
+    fn declare<'s>(
+        &mut self,
+        start: &'s BytesStart<'_>,
+        offset: u64,
+    ) -> Result<Vec<(&'s str, std::borrow::Cow<'s, str>)>> {
         let mut plain = Vec::new();
         let mut count = 0usize;
         let mut attrs = start.attributes();
@@ -198,7 +202,7 @@ impl<'a> Doc<'a> {
                     uri: value.into_owned(),
                 });
             } else {
-                plain.push((key.to_owned(), value.into_owned()));
+                plain.push((key, value));
             }
         }
         Ok(plain)
@@ -274,6 +278,46 @@ pub(crate) fn read_document(input: &Bytes, limits: &Limits) -> Result<Element> {
         bindings: Vec::new(),
     };
     build(&mut doc)
+}
+
+/// Checks that `fragment` is what the reader would capture as XML content on its own: the same
+/// rules as inside `Content` (well-formed, UTF-8, no DTD, declared prefixes, predefined entities
+/// only, within the default limits), holding at least one element, comment or processing
+/// instruction (text alone is text content).
+pub(crate) fn check_fragment(fragment: &[u8]) -> std::result::Result<(), String> {
+    let text = std::str::from_utf8(fragment).map_err(|e| format!("not UTF-8: {e}"))?;
+    let wrapped = Bytes::from(format!("<w>{text}</w>"));
+    let body = std::str::from_utf8(&wrapped).map_err(|e| e.to_string())?;
+    if let Err(at) = check_chars(body) {
+        return Err(format!(
+            "character not allowed in XML at byte {}",
+            at.saturating_sub(3)
+        ));
+    }
+    let limits = Limits::default().with_max_message(crate::size::SizeLimit::HARD_CAP);
+    let mut doc = Doc {
+        body,
+        body_bytes: wrapped.clone(),
+        skew: 0,
+        limits: &limits,
+        bindings: Vec::new(),
+    };
+    let mut reader = new_reader(body);
+    match reader.read_event() {
+        Ok(Event::Start(_)) => {}
+        _ => return Err("not a fragment".into()),
+    }
+    let content = capture(&mut doc, &mut reader, 1).map_err(|e| e.to_string())?;
+    match reader.read_event() {
+        Ok(Event::Eof) => {}
+        _ => return Err("unbalanced end tag".into()),
+    }
+    if content.kind() != ContentKind::Xml {
+        return Err(
+            "no element, comment or processing instruction (use Content::text for text)".into(),
+        );
+    }
+    Ok(())
 }
 
 fn new_reader(body: &str) -> Reader<&[u8]> {
@@ -476,7 +520,7 @@ fn open_element<'a>(doc: &mut Doc<'a>, start: &BytesStart<'a>, position: u64) ->
     };
     let mut attrs = Vec::with_capacity(plain.len());
     for (key, value) in plain {
-        let (attr_local, attr_prefix) = quick_xml::name::QName(&key).decompose();
+        let (attr_local, attr_prefix) = quick_xml::name::QName(key).decompose();
         let attr_ns = match attr_prefix {
             Some(p) => match doc.lookup(p.as_ref()) {
                 Some((_, uri)) => Ns::from_uri(uri),
@@ -492,7 +536,7 @@ fn open_element<'a>(doc: &mut Doc<'a>, start: &BytesStart<'a>, position: u64) ->
         attrs.push(Attr {
             ns: attr_ns,
             local: attr_local.as_ref().to_owned(),
-            value,
+            value: value.into_owned(),
         });
     }
     Ok(Element {
@@ -760,15 +804,12 @@ fn decode_text(doc: &Doc<'_>, start: usize, end: usize) -> Content {
 
 /// Appends `text` with XML line-end normalisation (CRLF and CR become LF).
 fn push_normalized(out: &mut String, text: &str) {
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' {
-            if chars.peek() == Some(&'\n') {
-                chars.next();
-            }
-            out.push('\n');
-        } else {
-            out.push(c);
-        }
+    let mut rest = text;
+    while let Some(at) = rest.find('\r') {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        out.push('\n');
+        rest = rest.get(at + 1..).unwrap_or_default();
+        rest = rest.strip_prefix('\n').unwrap_or(rest);
     }
+    out.push_str(rest);
 }

@@ -53,15 +53,28 @@ pub(crate) fn escape_text_into(text: &str, out: &mut Vec<u8>) {
     out.extend_from_slice(text.as_bytes().get(last..).unwrap_or_default());
 }
 
-/// Checks that `text` holds only characters XML 1.0 can carry.
+/// Checks that `text` holds only characters XML 1.0 can carry (no C0 controls but tab, LF and
+/// CR; no U+FFFE or U+FFFF). A byte scan: both exclusions are recognisable from single bytes.
 fn check_chars(field: &'static str, text: &str) -> Result<()> {
-    match text.chars().find(|c| {
-        matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
-    }) {
+    let bytes = text.as_bytes();
+    let bad = bytes.iter().enumerate().find_map(|(i, &b)| {
+        if b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r' {
+            Some(u32::from(b))
+        } else if b == 0xEF {
+            match bytes.get(i + 1..i + 3) {
+                Some([0xBF, 0xBE]) => Some(0xFFFE),
+                Some([0xBF, 0xBF]) => Some(0xFFFF),
+                _ => None,
+            }
+        } else {
+            None
+        }
+    });
+    match bad {
         None => Ok(()),
         Some(c) => Err(Error::InvalidField {
             field,
-            reason: format!("character U+{:04X} cannot be written in XML", u32::from(c)),
+            reason: format!("character U+{c:04X} cannot be written in XML"),
         }),
     }
 }

@@ -417,11 +417,12 @@ proptest! {
     }
 }
 
-/// `Timestamp` accepts any number of fractional second digits, the writer writes them, and the
-/// reader refuses more than 6 (`TimestampLabelType`).
+/// TAXII timestamps carry at most 6 fractional second digits (`TimestampLabelType`): such a
+/// value cannot even be constructed, so it can never be written.
 #[test]
-fn timestamps_with_more_than_six_fraction_digits_are_refused_or_read_back() {
-    let ts = Timestamp::new("2026-01-01T00:00:00.1234567Z").unwrap();
+fn timestamps_with_more_than_six_fraction_digits_are_refused() {
+    assert!(Timestamp::new("2026-01-01T00:00:00.1234567Z").is_err());
+    let ts = Timestamp::new("2026-01-01T00:00:00.123456Z").unwrap();
     let block = ContentBlock::new(ContentBinding::new("urn:x"), Content::text("x"))
         .with_timestamp_label(ts.clone());
     let inbox = InboxMessage::new(MessageId::from_u64(1), vec![block]);
@@ -433,7 +434,7 @@ fn timestamps_with_more_than_six_fraction_digits_are_refused_or_read_back() {
 }
 
 /// The reader checks the typed status details (`ESTIMATED_WAIT`, `MAX_PART_NUMBER`,
-/// `WILL_PUSH`); the writer writes any value.
+/// `WILL_PUSH`); the writer refuses values the reader would refuse.
 #[test]
 fn typed_status_details_are_refused_or_read_back() {
     use taxii1_core::message::status::detail_name;
@@ -456,8 +457,8 @@ fn typed_status_details_are_refused_or_read_back() {
     assert_all_read_back(cases);
 }
 
-/// The reader decides between a Default Query and another format by `format_id`; the writer
-/// writes a body that disagrees with it.
+/// The reader decides between a Default Query and another format by `format_id`, so the writer
+/// refuses a body that disagrees with it.
 #[test]
 fn query_bodies_that_disagree_with_their_format_id_are_refused_or_read_back() {
     let criteria = Criteria::new(
@@ -508,14 +509,15 @@ fn assert_content_xml_cases(fragments: &[&str]) {
     assert_all_read_back(cases);
 }
 
-/// Without an element the fragment is read back as text content.
+/// Without an element, comment or processing instruction a fragment would read back as text
+/// content, so `Content::xml` refuses it.
 #[test]
 fn xml_content_without_an_element_is_refused_or_read_back_as_xml() {
     assert_content_xml_cases(&["", "plain text", "a &amp; b", "<![CDATA[x]]>"]);
 }
 
-/// `Content::xml` checks less than the reader: these fragments are accepted, written, and the
-/// reader refuses the message.
+/// `Content::xml` checks with the reader's own rules: fragments the reader would refuse inside
+/// `Content` are refused at construction.
 #[test]
 fn xml_content_the_reader_rejects_is_refused() {
     assert_content_xml_cases(&[

@@ -1,0 +1,53 @@
+//! TAXII 1.1 Poll_Response parse and write throughput against a bare quick-xml scan of the
+//! same bytes (the practical floor for any quick-xml-based codec).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use quick_xml::events::Event;
+use quick_xml::reader::Reader;
+use taxii1_core::{Limits, Message};
+
+fn bare_scan(xml: &[u8]) -> usize {
+    let text = std::str::from_utf8(xml).unwrap_or_default();
+    let mut reader = Reader::from_str(text);
+    let mut events = 0;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => events += 1,
+        }
+    }
+    events
+}
+
+fn bench(c: &mut Criterion) {
+    // The ~20 MiB scenario is a little above the 20 MiB feed default, like libtaxii's.
+    let limits = Limits::default().with_max_message(taxii1_core::size::SizeLimit::HARD_CAP);
+    for (name, xml) in [
+        ("stix_1000x2KB", benches::scenario_stix_1000()),
+        ("json_1000x2KB", benches::scenario_json_1000()),
+        ("stix_20MiB", benches::scenario_20_mib()),
+    ] {
+        let bytes = bytes::Bytes::from(xml);
+        let parsed = Message::from_bytes(bytes.clone(), &limits).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut group = c.benchmark_group(format!("taxii/{name}"));
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        if bytes.len() > 10_000_000 {
+            group.sample_size(10);
+        }
+        group.bench_function("parse", |b| b.iter(|| Message::from_bytes(black_box(bytes.clone()), &limits)));
+        group.bench_function("quick_xml_scan", |b| b.iter(|| bare_scan(black_box(&bytes))));
+        group.bench_function("write", |b| {
+            let mut out = Vec::with_capacity(bytes.len());
+            b.iter(|| {
+                out.clear();
+                parsed.message.write_xml(parsed.version, &mut out)
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(taxii, bench);
+criterion_main!(taxii);
