@@ -1,6 +1,9 @@
 //! TAXII 1.1 Poll_Response parse and write throughput against a bare quick-xml scan of the
 //! same bytes (the practical floor for any quick-xml-based codec).
 
+// Benchmark harness: a generator bug should stop the run loudly.
+#![allow(clippy::panic)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -30,14 +33,19 @@ fn bench(c: &mut Criterion) {
         ("stix_20MiB", benches::scenario_20_mib()),
     ] {
         let bytes = bytes::Bytes::from(xml);
-        let parsed = Message::from_bytes(bytes.clone(), &limits).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let parsed =
+            Message::from_bytes(bytes.clone(), &limits).unwrap_or_else(|e| panic!("{name}: {e}"));
         let mut group = c.benchmark_group(format!("taxii/{name}"));
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         if bytes.len() > 10_000_000 {
             group.sample_size(10);
         }
-        group.bench_function("parse", |b| b.iter(|| Message::from_bytes(black_box(bytes.clone()), &limits)));
-        group.bench_function("quick_xml_scan", |b| b.iter(|| bare_scan(black_box(&bytes))));
+        group.bench_function("parse", |b| {
+            b.iter(|| Message::from_bytes(black_box(bytes.clone()), &limits))
+        });
+        group.bench_function("quick_xml_scan", |b| {
+            b.iter(|| bare_scan(black_box(&bytes)))
+        });
         group.bench_function("write", |b| {
             let mut out = Vec::with_capacity(bytes.len());
             b.iter(|| {

@@ -5,7 +5,9 @@
 //! bytes.
 
 use taxii1_core::message::{MessageId, PollResponse};
-use taxii1_core::{Content, ContentBinding, ContentBindingId, ContentBlock, Message, Timestamp, Version};
+use taxii1_core::{
+    Content, ContentBinding, ContentBindingId, ContentBlock, Message, Timestamp, Version,
+};
 
 /// A tiny deterministic generator (xorshift), so inputs are identical on every run.
 #[derive(Debug, Clone)]
@@ -34,7 +36,9 @@ impl Rng {
 }
 
 fn hex(rng: &mut Rng, len: usize) -> String {
-    (0..len).map(|_| char::from(b"0123456789abcdef"[rng.below(16) as usize % 16])).collect()
+    (0..len)
+        .filter_map(|_| char::from_digit((rng.below(16)) as u32, 16))
+        .collect()
 }
 
 /// A STIX 1.1.1-style indicator package of about `size` bytes, with its namespaces declared on
@@ -91,8 +95,14 @@ pub fn eiq_json_document(i: usize, rng: &mut Rng, size: usize) -> String {
 }
 
 fn timestamp(i: usize) -> Timestamp {
-    let t = format!("2014-05-08T09:{:02}:{:02}.000000+00:00", (i / 60) % 60, i % 60);
-    Timestamp::new(t).unwrap_or_else(|_| Timestamp::new("2014-05-08T09:00:00+00:00").unwrap_or_else(|_| unreachable!()))
+    let t = format!(
+        "2014-05-08T09:{:02}:{:02}.000000+00:00",
+        (i / 60) % 60,
+        i % 60
+    );
+    Timestamp::new(t).unwrap_or_else(|_| {
+        Timestamp::new("2014-05-08T09:00:00+00:00").unwrap_or_else(|_| unreachable!())
+    })
 }
 
 /// What each generated poll response carries.
@@ -106,7 +116,13 @@ pub enum Payload {
 
 /// A TAXII 1.1 Poll_Response with `blocks` content blocks of about `block_size` bytes each
 /// (`None` blocks: as many as fit in `total` bytes).
-pub fn poll_response(payload: Payload, blocks: Option<usize>, block_size: usize, total: usize, seed: u64) -> Vec<u8> {
+pub fn poll_response(
+    payload: Payload,
+    blocks: Option<usize>,
+    block_size: usize,
+    total: usize,
+    seed: u64,
+) -> Vec<u8> {
     let mut rng = Rng::new(seed);
     let mut content_blocks = Vec::new();
     let mut size = 0;
@@ -117,21 +133,31 @@ pub fn poll_response(payload: Payload, blocks: Option<usize>, block_size: usize,
             None if size >= total => break,
             _ => {}
         }
-        let this_size = block_size + rng.below(block_size as u64) as usize * usize::from(blocks.is_none());
+        let this_size =
+            block_size + rng.below(block_size as u64) as usize * usize::from(blocks.is_none());
         let (binding, content) = match payload {
             Payload::StixXml => (
                 ContentBindingId::STIX_XML_1_1_1,
-                Content::xml(stix_indicator_package(i, &mut rng, this_size)).unwrap_or_else(|_| Content::text("")),
+                Content::xml(stix_indicator_package(i, &mut rng, this_size))
+                    .unwrap_or_else(|_| Content::text("")),
             ),
-            Payload::EiqJson => (ContentBindingId::EIQ_JSON_1_0, Content::text(eiq_json_document(i, &mut rng, this_size))),
+            Payload::EiqJson => (
+                ContentBindingId::EIQ_JSON_1_0,
+                Content::text(eiq_json_document(i, &mut rng, this_size)),
+            ),
         };
         size += content.as_bytes().len() + 200;
-        content_blocks.push(ContentBlock::new(ContentBinding::new(binding), content).with_timestamp_label(timestamp(i)));
+        content_blocks.push(
+            ContentBlock::new(ContentBinding::new(binding), content)
+                .with_timestamp_label(timestamp(i)),
+        );
         i += 1;
     }
     let id = |n: u64| MessageId::from_u64(n);
     let response = PollResponse::new(id(2), id(1), "bench-feed", content_blocks);
-    Message::from(response).to_xml(Version::V1_1).unwrap_or_default()
+    Message::from(response)
+        .to_xml(Version::V1_1)
+        .unwrap_or_default()
 }
 
 /// Scenario a: 1,000 blocks of ~2 KB STIX XML.
