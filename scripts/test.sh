@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The README's test command: installs what the tests need on a fresh machine, runs the whole
-# workspace test suite, then the interop checks against the real Python peers.
+# The README's test command: installs what the tests need on a fresh machine (xmllint from
+# Debian's libxml2-utils; Python venvs under target/ for libtaxii, OpenTAXII, cabby and PyMISP,
+# created by the interop scripts), runs the whole workspace test suite, then every interop check
+# against the real peers (scripts/interop-*.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,8 +17,13 @@ fi
 
 cargo test --workspace --locked
 
+failed=0
 for step in scripts/interop-*.sh; do
   [ -e "$step" ] || continue
   echo "--- $step"
-  "$step"
+  if ! "$step"; then
+    echo "FAILED: $step" >&2
+    failed=1
+  fi
 done
+exit "$failed"
