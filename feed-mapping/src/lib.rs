@@ -36,3 +36,12 @@
 //! ```
 
 pub mod feed;
+pub mod incoming;
+pub mod outgoing;
+pub mod sync;
+
+pub use incoming::{IncomingOptions, events_to_package};
+pub use outgoing::{
+    MappingOptions, MappingOutcome, SkipReason, Skipped, SkippedExtract, map_dataset,
+};
+pub use sync::{SyncPlan, sync_plan};
