@@ -116,6 +116,21 @@ fn check_reports_problems_with_paths_and_exits_one() {
             .unwrap()
             .starts_with(r#"{"response":{"Attribute":[{"type":"domain""#)
     );
+    // A size limit above the 100 MiB hard cap is a usage error; one below the input size refuses it.
+    assert_eq!(
+        misp(&["check", "--max-mib", "101", "-"], Some(b"{}"))
+            .status
+            .code(),
+        Some(2)
+    );
+    let big = format!(r#"{{"info":"{}"}}"#, "x".repeat(1024 * 1024));
+    let out = misp(&["check", "--max-mib", "1", "-"], Some(big.as_bytes()));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("exceeds the limit of 1048576 bytes")
+    );
     // A missing file is a usage/I/O error.
     assert_eq!(
         misp(&["check", "/nonexistent/x.json"], None).status.code(),

@@ -198,76 +198,22 @@ impl WireValue for bool {
     }
 }
 
-/// The fields of one JSON object being read: known keys are taken out, the rest become `extra`.
-pub(crate) struct Fields<'a> {
-    map: Map<String, Value>,
-    path: &'a JsonPath<'a>,
-}
-
-impl<'a> Fields<'a> {
-    /// Starts reading `value`, which must be a JSON object.
-    pub(crate) fn new(value: Value, path: &'a JsonPath<'a>) -> Result<Self> {
-        match value {
-            Value::Object(map) => Ok(Self { map, path }),
-            other => Err(Error::wrong_type(path, "an object", &other)),
-        }
-    }
-
-    /// Takes `key` out unless it is absent, `null` or an empty array (those stay in `extra`, so
-    /// they are written back as they were read).
-    fn take(&mut self, key: &str) -> Option<Value> {
-        match self.map.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::Array(items)) if items.is_empty() => None,
-            Some(_) => self.map.shift_remove(key),
-        }
-    }
-
-    /// Reads an optional field.
-    pub(crate) fn optional<T: WireValue>(&mut self, key: &str) -> Result<Option<T>> {
-        match self.take(key) {
-            None => Ok(None),
-            Some(value) => T::from_wire(value, &self.path.key(key)).map(Some),
-        }
-    }
-
-    /// Reads a required field.
-    pub(crate) fn required<T: WireValue>(&mut self, key: &'static str) -> Result<T> {
-        match self.take(key) {
-            None => Err(Error::MissingField {
-                path: self.path.render(),
-                field: key,
-            }),
-            Some(value) => T::from_wire(value, &self.path.key(key)),
-        }
-    }
-
-    /// Reads an optional array field (absent, `null` and `[]` all read as empty).
-    pub(crate) fn list<T: WireValue>(&mut self, key: &str) -> Result<Vec<T>> {
-        match self.take(key) {
-            None => Ok(Vec::new()),
-            Some(Value::Array(items)) => {
-                let path = self.path.key(key);
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, item)| T::from_wire(item, &path.index(i)))
-                    .collect()
-            }
-            Some(other) => Err(Error::wrong_type(&self.path.key(key), "an array", &other)),
-        }
-    }
-
-    /// The keys that were not read, in their original order.
-    pub(crate) fn finish(self) -> Map<String, Value> {
-        self.map
+/// Whether a value of a typed key stays in `extra` instead: `null` and `[]` are written back as
+/// they were read, and read as "absent".
+pub(crate) fn is_absent_marker(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(items) => items.is_empty(),
+        _ => false,
     }
 }
 
 /// Reads one field of a wire struct; implemented for required, optional and list fields.
 pub(crate) trait WireField: Sized {
-    /// Reads the field `key` from `fields`.
-    fn read(fields: &mut Fields<'_>, key: &'static str) -> Result<Self>;
+    /// Reads the field from a present, non-`null`, non-`[]` value at `path`.
+    fn from_present(value: Value, path: &JsonPath<'_>) -> Result<Self>;
+    /// The field's value when the key is absent (or `null`/`[]`); an error for required fields.
+    fn when_absent(parent: &JsonPath<'_>, key: &'static str) -> Result<Self>;
     /// Whether the field is written (absent optionals and empty lists are not).
     fn is_present(&self) -> bool;
     /// Writes the field's value.
@@ -279,8 +225,12 @@ pub(crate) trait WireField: Sized {
 }
 
 impl<T: WireValue> WireField for Option<T> {
-    fn read(fields: &mut Fields<'_>, key: &'static str) -> Result<Self> {
-        fields.optional(key)
+    fn from_present(value: Value, path: &JsonPath<'_>) -> Result<Self> {
+        T::from_wire(value, path).map(Some)
+    }
+
+    fn when_absent(_: &JsonPath<'_>, _: &'static str) -> Result<Self> {
+        Ok(None)
     }
 
     fn is_present(&self) -> bool {
@@ -300,8 +250,19 @@ impl<T: WireValue> WireField for Option<T> {
 }
 
 impl<T: WireValue> WireField for Vec<T> {
-    fn read(fields: &mut Fields<'_>, key: &'static str) -> Result<Self> {
-        fields.list(key)
+    fn from_present(value: Value, path: &JsonPath<'_>) -> Result<Self> {
+        match value {
+            Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| T::from_wire(item, &path.index(i)))
+                .collect(),
+            other => Err(Error::wrong_type(path, "an array", &other)),
+        }
+    }
+
+    fn when_absent(_: &JsonPath<'_>, _: &'static str) -> Result<Self> {
+        Ok(Vec::new())
     }
 
     fn is_present(&self) -> bool {
@@ -322,8 +283,15 @@ impl<T: WireValue> WireField for Vec<T> {
 }
 
 impl WireField for String {
-    fn read(fields: &mut Fields<'_>, key: &'static str) -> Result<Self> {
-        fields.required(key)
+    fn from_present(value: Value, path: &JsonPath<'_>) -> Result<Self> {
+        Self::from_wire(value, path)
+    }
+
+    fn when_absent(parent: &JsonPath<'_>, key: &'static str) -> Result<Self> {
+        Err(Error::MissingField {
+            path: parent.render(),
+            field: key,
+        })
     }
 
     fn is_present(&self) -> bool {
@@ -383,9 +351,39 @@ macro_rules! wire_struct {
                 value: serde_json::Value,
                 path: &$crate::wire::JsonPath<'_>,
             ) -> $crate::error::Result<Self> {
-                let mut fields = $crate::wire::Fields::new(value, path)?;
-                $( let $field = <$ty as $crate::wire::WireField>::read(&mut fields, $key)?; )*
-                Ok(Self { $( $field, )* extra: fields.finish() })
+                let map = match value {
+                    serde_json::Value::Object(map) => map,
+                    other => {
+                        return Err($crate::error::Error::wrong_type(path, "an object", &other));
+                    }
+                };
+                $( let mut $field: Option<$ty> = None; )*
+                let mut extra = serde_json::Map::new();
+                // One pass over the entries; the key order of `extra` stays the original one.
+                for (key, value) in map {
+                    match key.as_str() {
+                        $(
+                            $key if !$crate::wire::is_absent_marker(&value) => {
+                                $field = Some(<$ty as $crate::wire::WireField>::from_present(
+                                    value,
+                                    &path.key($key),
+                                )?);
+                            }
+                        )*
+                        _ => {
+                            extra.insert(key, value);
+                        }
+                    }
+                }
+                Ok(Self {
+                    $(
+                        $field: match $field {
+                            Some(read) => read,
+                            None => <$ty as $crate::wire::WireField>::when_absent(path, $key)?,
+                        },
+                    )*
+                    extra,
+                })
             }
 
             fn serialize_wire<S: serde::Serializer>(

@@ -23,6 +23,7 @@ use misp_model::feed::{FeedOptions, write_feed};
 use misp_model::rest::{MispClient, Push, PushOutcome, PushStep};
 use misp_model::validate::{Mode, Problem, validate_attribute, validate_event, validate_object};
 use misp_model::{Document, Event, Limits};
+use taxii1_core::size::{MIB, SizeLimit};
 
 #[derive(Parser)]
 #[command(
@@ -48,6 +49,9 @@ enum Command {
         /// Indent the printed JSON (one document per event, separated by newlines).
         #[arg(long)]
         pretty: bool,
+        /// Largest accepted document in MiB (default 20, the feed limit; at most 100).
+        #[arg(long, value_name = "MIB")]
+        max_mib: Option<usize>,
         /// The MISP JSON file, or `-` for standard input.
         file: String,
     },
@@ -108,12 +112,23 @@ fn load_events(files: &[String]) -> Result<Result<Vec<Event>, String>, Fatal> {
     Ok(Ok(events))
 }
 
+fn limits(max_mib: Option<usize>) -> Result<Limits, Fatal> {
+    match max_mib {
+        None => Ok(Limits::default()),
+        Some(mib) => SizeLimit::new(mib.saturating_mul(MIB))
+            .map(|limit| Limits::default().with_max_document_bytes(limit))
+            .map_err(|e| Fatal(e.to_string())),
+    }
+}
+
 fn check(
     lax: bool,
     describe_types: Option<&Path>,
     pretty: bool,
+    max_mib: Option<usize>,
     file: &str,
 ) -> Result<bool, Fatal> {
+    let limits = limits(max_mib)?;
     let loaded;
     let table = match describe_types {
         Some(path) => {
@@ -126,7 +141,7 @@ fn check(
         None => DescribeTypes::builtin(),
     };
     let bytes = read_input(file)?;
-    let doc = match Document::from_json(&bytes) {
+    let doc = match Document::from_json_with(&bytes, &limits) {
         Ok(doc) => doc,
         Err(err) => {
             eprintln!("{file}: {err}");
@@ -331,8 +346,9 @@ fn main() -> ExitCode {
             lax,
             describe_types,
             pretty,
+            max_mib,
             file,
-        } => check(*lax, describe_types.as_deref(), *pretty, file),
+        } => check(*lax, describe_types.as_deref(), *pretty, *max_mib, file),
         Command::Feed { out, now, files } => feed(out, *now, files),
         Command::Push {
             url,
