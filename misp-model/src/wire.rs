@@ -262,7 +262,7 @@ impl<T: WireValue> WireField for Vec<T> {
     }
 
     fn when_absent(_: &JsonPath<'_>, _: &'static str) -> Result<Self> {
-        Ok(Vec::new())
+        Ok(Self::new())
     }
 
     fn is_present(&self) -> bool {
