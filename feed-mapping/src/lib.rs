@@ -36,7 +36,11 @@
 //! ```
 
 pub mod feed;
+pub mod identity;
 pub mod incoming;
+pub mod kinds;
+pub mod markings;
+pub mod objects;
 pub mod outgoing;
 pub mod sync;
 

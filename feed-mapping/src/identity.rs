@@ -1,0 +1,56 @@
+//! Deterministic identities: UUIDv5 names for everything the outgoing mapping creates, so the
+//! same dataset always yields the same events and a re-run updates instead of duplicating.
+//!
+//! The namespace is [`NAMESPACE`], a fixed UUID chosen for this project. Names:
+//!
+//! | item | UUIDv5 name |
+//! |---|---|
+//! | event | the incident id (lower case) |
+//! | attribute | `<incident id>/<entity id>/<MISP type>/<value>` |
+//! | object | `<incident id>/<entity id>/object/<template name>` |
+//! | object reference | `<source uuid>/<relationship>/<target uuid>` |
+//! | creator organisation | `org/<name>` |
+//! | incoming entities | `misp/<event uuid>/<part>` |
+
+use uuid::Uuid;
+
+/// The project's UUIDv5 namespace (fixed forever: changing it changes every identity).
+pub const NAMESPACE: Uuid = Uuid::from_u128(0x6b1f_3c0e_8d2a_4e57_9a41_5c7e_2f90_d3b8);
+
+/// UUIDv5 of `name` in [`NAMESPACE`], hyphenated lower case.
+pub fn uuid_for(name: &str) -> String {
+    Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
+}
+
+/// The UUID of the event mapped from an incident.
+pub fn event_uuid(incident_id: &str) -> String {
+    uuid_for(&incident_id.to_ascii_lowercase())
+}
+
+/// The UUID of an attribute of an incident's event.
+pub fn attribute_uuid(incident_id: &str, entity_id: &str, misp_type: &str, value: &str) -> String {
+    uuid_for(&format!(
+        "{}/{}/{misp_type}/{value}",
+        incident_id.to_ascii_lowercase(),
+        entity_id.to_ascii_lowercase()
+    ))
+}
+
+/// The UUID of an object of an incident's event.
+pub fn object_uuid(incident_id: &str, entity_id: &str, template: &str) -> String {
+    uuid_for(&format!(
+        "{}/{}/object/{template}",
+        incident_id.to_ascii_lowercase(),
+        entity_id.to_ascii_lowercase()
+    ))
+}
+
+/// The UUID of an object reference.
+pub fn reference_uuid(source: &str, relationship: &str, target: &str) -> String {
+    uuid_for(&format!("{source}/{relationship}/{target}"))
+}
+
+/// The UUID of a creator organisation known only by name.
+pub fn org_uuid(name: &str) -> String {
+    uuid_for(&format!("org/{name}"))
+}
