@@ -61,8 +61,7 @@ impl Document {
     /// As [`Document::from_json`].
     pub fn from_json_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
         limits.max_document_bytes().check(bytes.len())?;
-        let value: Value = serde_json::from_slice(bytes).map_err(|e| Error::from_json(&e))?;
-        let document = Self::from_value(value)?;
+        let document = crate::stream::read_document(bytes)?;
         document.check_counts(limits)?;
         Ok(document)
     }

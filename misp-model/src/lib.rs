@@ -41,6 +41,7 @@
 //! # Ok::<(), misp_model::Error>(())
 //! ```
 
+mod stream;
 mod wire;
 
 pub mod attribute;

@@ -102,6 +102,15 @@ pub(crate) trait WireValue: Sized {
     fn from_wire(value: Value, path: &JsonPath<'_>) -> Result<Self>;
     /// Writes the value the way MISP writes it.
     fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>;
+    /// Reads the value at `path` straight from a deserializer (scalars go through a small
+    /// `Value`; wire structs read their entries directly).
+    fn deserialize_wire<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+        path: &JsonPath<'_>,
+        ctx: &crate::stream::Ctx,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::stream::scalar(deserializer, path, ctx)
+    }
 }
 
 /// Adapter that serialises a [`WireValue`] with its wire representation.
@@ -386,6 +395,18 @@ macro_rules! wire_struct {
                 })
             }
 
+            fn deserialize_wire<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+                path: &$crate::wire::JsonPath<'_>,
+                ctx: &$crate::stream::Ctx,
+            ) -> std::result::Result<Self, D::Error> {
+                deserializer.deserialize_any($crate::stream::StructVisitor::<Self> {
+                    path,
+                    ctx,
+                    kind: std::marker::PhantomData,
+                })
+            }
+
             fn serialize_wire<S: serde::Serializer>(
                 &self,
                 serializer: S,
@@ -401,6 +422,60 @@ macro_rules! wire_struct {
                 )*
                 $crate::wire::serialize_extra(&mut map, &self.extra, &written)?;
                 map.end()
+            }
+        }
+
+        impl $crate::stream::StreamStruct for $name {
+            fn stream_entries<'de, A: serde::de::MapAccess<'de>>(
+                first: Option<String>,
+                mut map: A,
+                path: &$crate::wire::JsonPath<'_>,
+                ctx: &$crate::stream::Ctx,
+            ) -> std::result::Result<Self, A::Error> {
+                $( let mut $field: Option<$ty> = None; )*
+                let mut extra = serde_json::Map::new();
+                let mut pending = first;
+                loop {
+                    let key = match pending.take() {
+                        Some(key) => key,
+                        None => match map.next_key::<String>()? {
+                            Some(key) => key,
+                            None => break,
+                        },
+                    };
+                    match key.as_str() {
+                        $(
+                            $key => {
+                                let field_path = path.key($key);
+                                let seed = $crate::stream::FieldSeed::<$ty> {
+                                    path: &field_path,
+                                    ctx,
+                                    kind: std::marker::PhantomData,
+                                };
+                                match map.next_value_seed(seed)? {
+                                    $crate::stream::FieldOut::Present(read) => $field = Some(read),
+                                    $crate::stream::FieldOut::Marker(marker) => {
+                                        extra.insert(key, marker);
+                                    }
+                                }
+                            }
+                        )*
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            extra.insert(key, value);
+                        }
+                    }
+                }
+                Ok(Self {
+                    $(
+                        $field: match $field {
+                            Some(read) => read,
+                            None => <$ty as $crate::wire::WireField>::when_absent(path, $key)
+                                .map_err(|e| ctx.fail(e))?,
+                        },
+                    )*
+                    extra,
+                })
             }
         }
 
