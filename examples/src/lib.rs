@@ -1,6 +1,7 @@
 //! Shared glue for the example command-line clients.
 
+pub mod exchange;
 pub mod misp_http;
 pub mod mount;
-pub mod transport;
 pub mod taxii_server;
+pub mod transport;
