@@ -54,3 +54,8 @@ pub fn reference_uuid(source: &str, relationship: &str, target: &str) -> String 
 pub fn org_uuid(name: &str) -> String {
     uuid_for(&format!("org/{name}"))
 }
+
+/// An EclecticIQ entity id that is the UUIDv5 of `name` (incoming mapping).
+pub fn entity_id(name: &str) -> eiq_json::EntityId {
+    eiq_json::EntityId::from_bytes(Uuid::new_v5(&NAMESPACE, name.as_bytes()).into_bytes())
+}

@@ -44,7 +44,7 @@ pub mod objects;
 pub mod outgoing;
 pub mod sync;
 
-pub use incoming::{IncomingOptions, events_to_package};
+pub use incoming::{IncomingOptions, IncomingOutcome, events_to_package, map_events};
 pub use outgoing::{
     MappingOptions, MappingOutcome, SkipReason, Skipped, SkippedExtract, map_dataset,
 };
