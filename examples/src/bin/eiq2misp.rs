@@ -1,0 +1,158 @@
+//! `eiq2misp`: maps EclecticIQ JSON packages to MISP events, one per incident.
+//!
+//! `eiq2misp [--objects] [--no-tags] [--publish] [--org NAME] [--date YYYY-MM-DD] [--feed]
+//! --out DIR PACKAGE.json…` reads the packages as one dataset and writes one `<event-uuid>.json`
+//! (`{"Event":…}`) per incident, plus `report.json` listing every entity and extract not mapped
+//! with its reason. `--feed` writes a MISP feed directory instead (`<uuid>.json`,
+//! `hashes.csv`, `manifest.json`, and `report.json` beside them); feed events need a creator
+//! organisation, `--org` or `EclecticIQ` by default.
+//!
+//! Exit codes: 0 success, 1 invalid input (the message names the file and JSON path), 2 usage
+//! or I/O error.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clap::Parser;
+use eiq_json::{Dataset, Package};
+use feed_mapping::outgoing::{MappingOptions, map_dataset};
+use misp_model::feed::{FeedOptions, write_feed};
+
+/// The creator organisation written on feed events when `--org` is not given.
+const DEFAULT_FEED_ORG: &str = "EclecticIQ";
+
+#[derive(Parser)]
+#[command(
+    name = "eiq2misp",
+    version,
+    about = "Map EclecticIQ JSON packages to MISP events (one per incident)"
+)]
+struct Cli {
+    /// Group composite entities into MISP objects (file, ip-port, domain-ip, email).
+    #[arg(long)]
+    objects: bool,
+    /// Leave entity tags out (the TLP tag and distribution are always written).
+    #[arg(long)]
+    no_tags: bool,
+    /// Mark the events published.
+    #[arg(long)]
+    publish: bool,
+    /// Creator organisation name (Orgc) written on every event.
+    #[arg(long, value_name = "NAME")]
+    org: Option<String>,
+    /// Event date used when an incident has none (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    date: Option<String>,
+    /// Write a MISP feed directory (manifest.json, hashes.csv) instead of plain event files.
+    #[arg(long)]
+    feed: bool,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// EclecticIQ JSON packages, read together as one dataset.
+    #[arg(required = true, value_name = "PACKAGE.json")]
+    packages: Vec<PathBuf>,
+}
+
+enum Failure {
+    Invalid(String),
+    Io(String),
+}
+
+fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Failure> {
+    let temp = dir.join(format!(".{name}.tmp"));
+    let result = std::fs::File::create(&temp)
+        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|()| std::fs::rename(&temp, dir.join(name)));
+    result.map_err(|e| Failure::Io(format!("cannot write {}/{name}: {e}", dir.display())))
+}
+
+fn run(cli: &Cli) -> Result<(), Failure> {
+    if let Some(date) = &cli.date
+        && !misp_model::validate::is_date(date)
+    {
+        return Err(Failure::Invalid(format!(
+            "--date `{date}` is not a YYYY-MM-DD date"
+        )));
+    }
+    let mut packages = Vec::new();
+    for path in &cli.packages {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Failure::Io(format!("cannot read {}: {e}", path.display())))?;
+        let package = Package::from_json(&bytes)
+            .map_err(|e| Failure::Invalid(format!("{}: {e}", path.display())))?;
+        packages.push(package);
+    }
+    let dataset = Dataset::from_packages(packages.iter());
+    let mut options = MappingOptions::default()
+        .with_include_tags(!cli.no_tags)
+        .with_objects(cli.objects)
+        .with_publish(cli.publish);
+    let org = cli
+        .org
+        .clone()
+        .or_else(|| cli.feed.then(|| DEFAULT_FEED_ORG.to_owned()));
+    if let Some(org) = org {
+        options = options.with_org_name(org);
+    }
+    if let Some(date) = &cli.date {
+        options = options.with_date(date.clone());
+    }
+    let outcome = map_dataset(&dataset, &options);
+
+    std::fs::create_dir_all(&cli.out)
+        .map_err(|e| Failure::Io(format!("cannot create {}: {e}", cli.out.display())))?;
+    if cli.feed {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let files = write_feed(&outcome.events, &FeedOptions::new(now))
+            .map_err(|e| Failure::Invalid(format!("cannot write the feed: {e}")))?;
+        for file in &files {
+            write_file(&cli.out, &file.name, &file.bytes)?;
+        }
+    } else {
+        for event in &outcome.events {
+            let uuid = event.uuid.as_deref().unwrap_or_default();
+            write_file(&cli.out, &format!("{uuid}.json"), &event.to_json_pretty())?;
+        }
+    }
+    let mut report = serde_json::to_vec_pretty(&outcome.report_json())
+        .map_err(|e| Failure::Io(format!("cannot encode report.json: {e}")))?;
+    report.push(b'\n');
+    write_file(&cli.out, "report.json", &report)?;
+    println!(
+        "{} event(s), {} attribute(s), {} object(s), {} item(s) not mapped (see {}/report.json)",
+        outcome.events.len(),
+        outcome
+            .events
+            .iter()
+            .map(|e| e.attributes.len())
+            .sum::<usize>(),
+        outcome
+            .events
+            .iter()
+            .map(|e| e.objects.len())
+            .sum::<usize>(),
+        outcome.skipped.len(),
+        cli.out.display()
+    );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Invalid(message)) => {
+            eprintln!("eiq2misp: {message}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Io(message)) => {
+            eprintln!("eiq2misp: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
