@@ -1161,7 +1161,8 @@ fn run_parse(want_summary: bool, lenient: bool, file: &str) -> ExitCode {
         }
     };
     let limits = Limits::default().with_accept_peer_deviations(lenient);
-    let parsed = match Message::from_xml_with(&input, &limits) {
+    // Hand the buffer over: content blocks then share it instead of being copied.
+    let parsed = match Message::from_bytes(Bytes::from(input), &limits) {
         Ok(parsed) => parsed,
         Err(e) => {
             eprintln!("taxii: {file}: {e}");

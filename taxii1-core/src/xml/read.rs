@@ -165,6 +165,7 @@ impl<'a> Doc<'a> {
         &mut self,
         start: &'s BytesStart<'_>,
         offset: u64,
+        normalize: bool,
     ) -> Result<Vec<(&'s str, std::borrow::Cow<'s, str>)>> {
         let mut plain = Vec::new();
         let mut count = 0usize;
@@ -182,10 +183,15 @@ impl<'a> Doc<'a> {
             if attr.value.contains('<') {
                 return Err(self.xml_err(offset, "`<` in an attribute value"));
             }
-            let value = attr
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|e| self.xml_err(offset, format!("bad attribute value: {e}")))?;
             let key = attr.key.0;
+            // Inside captured content only declarations need their value; the others are kept
+            // raw and only checked (a reference must be a predefined entity or a character).
+            let value = if normalize || key.starts_with("xmlns") || attr.value.contains('&') {
+                attr.normalized_value(XmlVersion::Implicit1_0)
+                    .map_err(|e| self.xml_err(offset, format!("bad attribute value: {e}")))?
+            } else {
+                attr.value
+            };
             if key == "xmlns" {
                 self.bindings.push(Binding {
                     prefix: String::new(),
@@ -210,13 +216,40 @@ impl<'a> Doc<'a> {
 }
 
 /// Checks the characters XML 1.0 forbids (C0 controls but tab, LF, CR; U+FFFE; U+FFFF).
+///
+/// Eight bytes at a time: a word with no byte below 0x20 and no 0xEF byte (the lead byte of
+/// U+FFFE/U+FFFF) needs no closer look, which is almost every word of real input.
 fn check_chars(body: &str) -> std::result::Result<(), usize> {
-    for (i, b) in body.bytes().enumerate() {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let bytes = body.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Any byte < 0x20 (bytes >= 0x80 may give false positives, then checked exactly).
+        let low = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
+        // Any byte == 0xEF.
+        let y = x ^ (ONES * 0xEF);
+        let ef = y.wrapping_sub(ONES) & !y & HIGHS;
+        if low != 0 || ef != 0 {
+            check_bytes(bytes, base, base + 8)?;
+        }
+        base += 8;
+    }
+    check_bytes(bytes, base, bytes.len())
+}
+
+fn check_bytes(bytes: &[u8], from: usize, to: usize) -> std::result::Result<(), usize> {
+    for i in from..to {
+        let Some(&b) = bytes.get(i) else { break };
         if b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r' {
             return Err(i);
         }
         if b == 0xEF {
-            let next = body.as_bytes().get(i + 1..i + 3);
+            let next = bytes.get(i + 1..i + 3);
             if next == Some(&[0xBF, 0xBE]) || next == Some(&[0xBF, 0xBF]) {
                 return Err(i);
             }
@@ -501,7 +534,7 @@ fn attach(stack: &mut [(Element, usize)], root: &mut Option<Element>, element: E
 }
 
 fn open_element<'a>(doc: &mut Doc<'a>, start: &BytesStart<'a>, position: u64) -> Result<Element> {
-    let plain = doc.declare(start, position)?;
+    let plain = doc.declare(start, position, true)?;
     let name = start.name();
     let (local, prefix) = name.decompose();
     let ns = match prefix {
@@ -666,7 +699,7 @@ fn capture_element(
         return Err(doc.limit(LimitKind::Depth, position));
     }
     let scope = doc.bindings.len();
-    let plain = doc.declare(el, position)?;
+    let plain = doc.declare(el, position, false)?;
     let name = el.name();
     if top_level {
         injections.push(Injection {
