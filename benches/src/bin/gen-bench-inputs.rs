@@ -15,7 +15,8 @@ fn main() -> ExitCode {
         eprintln!("gen-bench-inputs: cannot create {}: {e}", dir.display());
         return ExitCode::from(2);
     }
-    let inputs: [(&str, fn() -> Vec<u8>); 3] = [
+    type Generator = fn() -> Vec<u8>;
+    let inputs: [(&str, Generator); 3] = [
         ("taxii-stix-1000x2KB.xml", benches::scenario_stix_1000),
         ("taxii-json-1000x2KB.xml", benches::scenario_json_1000),
         ("taxii-stix-20MiB.xml", benches::scenario_20_mib),
