@@ -105,8 +105,8 @@ pub fn write_feed_dir(
 pub enum PushAction {
     /// Not there before: added.
     Added,
-    /// There before and different: edited (attributes added or updated) and attributes no
-    /// longer mapped deleted.
+    /// There before and different: edited (attributes added or updated, event fields and
+    /// objects replaced) and attributes no longer mapped deleted.
     Updated {
         /// Attributes added.
         added: usize,
@@ -186,11 +186,7 @@ impl MispPush {
             };
         };
         let plan = sync_plan(&previous, event);
-        if plan.add.is_empty()
-            && plan.update.is_empty()
-            && plan.delete.is_empty()
-            && !plan.event_changed
-        {
+        if plan.is_empty() {
             return Ok(Pushed {
                 uuid,
                 action: PushAction::Unchanged,
