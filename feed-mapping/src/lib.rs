@@ -1,4 +1,37 @@
-//! Mapping between EclecticIQ JSON and MISP (under construction), and feed definitions.
+//! Incident-rooted mapping between EclecticIQ JSON and MISP, and feed definitions.
+//!
+//! # Mapping
+//!
+//! * [`outgoing`]: a dataset (one or more packages) → one MISP event per incident, with every
+//!   linked entity's extracts as attributes (or objects, opt-in) and a report of everything not
+//!   mapped ([`map_dataset`], [`MappingOutcome::report_json`]).
+//! * [`sync`]: given the previously pushed event, the attributes to add, update and delete
+//!   ([`sync_plan`]); identities are UUIDv5 ([`identity`]), so re-runs are idempotent.
+//! * [`incoming`]: MISP events → one package ([`events_to_package`]).
+//! * The explicit tables: [`kinds`] (77 extract kinds ↔ MISP types/categories, value checks),
+//!   [`markings`] (TLP, distribution, `to_ids`, threat level, analysis), [`objects`] (templates).
+//!
+//! ```
+//! use eiq_json::{Dataset, Package};
+//! use feed_mapping::{MappingOptions, map_dataset, sync_plan};
+//!
+//! let package = Package::from_json(br#"{"content-type": "urn:eclecticiq.com:json:1.0",
+//!   "entities": [
+//!   {"id": "2241e780-5ab2-5c27-86be-1774b6079ab7", "data": {"type": "incident", "title": "Phish"},
+//!    "meta": {"tlp_color": "AMBER"},
+//!    "extracts": [{"kind": "ipv4", "value": "198.51.100.23",
+//!                  "meta": {"classification": "bad", "confidence": "high"}}]},
+//!   {"id": "ef0f5e4c-970b-5d60-82d7-ec9920a58300", "data": {"type": "indicator"},
+//!    "extracts": [{"kind": "domain", "value": "scan.example.net"}]}]}"#)?;
+//! let outcome = map_dataset(&Dataset::from_packages([&package]), &MappingOptions::default());
+//! assert_eq!(outcome.events.len(), 1);
+//! assert_eq!(outcome.events[0].attributes[0].attribute_type, "ip-dst");
+//! assert_eq!(outcome.skipped[0].reason.to_string(), "linked to no incident");
+//! // Mapping again changes nothing.
+//! let again = map_dataset(&Dataset::from_packages([&package]), &MappingOptions::default());
+//! assert!(sync_plan(&outcome.events[0], &again.events[0]).is_empty());
+//! # Ok::<(), eiq_json::Error>(())
+//! ```
 //!
 //! # Feed definitions
 //!
