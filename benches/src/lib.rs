@@ -175,3 +175,86 @@ pub fn scenario_20_mib() -> Vec<u8> {
     // Just under the 20 MiB feed limit, so the default limits accept it.
     poll_response(Payload::StixXml, None, 2048, 19 * 1024 * 1024, 22)
 }
+
+const MISP_KINDS: [(&str, &str, bool); 10] = [
+    ("ip-dst", "Network activity", true),
+    ("domain", "Network activity", true),
+    ("url", "Network activity", true),
+    ("sha256", "Payload delivery", true),
+    ("md5", "Payload delivery", true),
+    ("email-src", "Payload delivery", true),
+    ("hostname", "Network activity", true),
+    ("filename", "Payload delivery", true),
+    ("comment", "Other", false),
+    ("ip-src", "Network activity", true),
+];
+
+fn uuid4(rng: &mut Rng) -> String {
+    let h = hex(rng, 32);
+    let part = |a: usize, b: usize| h.get(a..b).unwrap_or_default().to_owned();
+    format!("{}-{}-4{}-a{}-{}", part(0, 8), part(8, 12), part(13, 16), part(17, 20), part(20, 32))
+}
+
+fn misp_value(kind: &str, i: usize, rng: &mut Rng) -> String {
+    match kind {
+        "ip-dst" | "ip-src" => {
+            format!("{}.{}.{}.{}", 10 + (i >> 16) % 200, (i >> 8) & 255, i & 255, 1 + rng.below(254))
+        }
+        "domain" => format!("host{i}-{}.example", hex(rng, 6)),
+        "hostname" => format!("srv{i}.cdn{}.example.net", rng.below(100)),
+        "url" => format!("https://d{i}.example/path/{}?q={i}", hex(rng, 8)),
+        "sha256" => hex(rng, 64),
+        "md5" => hex(rng, 32),
+        "email-src" => format!("user{i}@mail{}.example", rng.below(50)),
+        "filename" => format!("dropper_{i}_{}.exe", hex(rng, 4)),
+        _ => format!("free text comment number {i} - {}", hex(rng, 10)),
+    }
+}
+
+/// A MISP event (`{"Event": …}`) with `n` attributes, shaped like what a MISP server returns
+/// (string-encoded numbers, tags on every tenth attribute), for the PyMISP comparison.
+pub fn misp_event_json(n: usize) -> Vec<u8> {
+    const BASE_TS: usize = 1_715_900_000;
+    let mut rng = Rng::new(0x5eed + n as u64);
+    let org = r#"{"id": "1", "name": "ORGNAME", "uuid": "5c9a1c17-9550-483e-809a-28eab44af9f7"}"#;
+    let tag = |id: u32, name: &str, colour: &str| {
+        format!(
+            r#"{{"id": "{id}", "name": "{name}", "colour": "{colour}", "exportable": true, "user_id": "0", "hide_tag": false, "numerical_value": null, "is_galaxy": false, "is_custom_galaxy": false, "local_only": false, "local": 0}}"#
+        )
+    };
+    let mut out = String::with_capacity(n * 480 + 2048);
+    out.push_str(r#"{"Event": {"id": "1", "orgc_id": "1", "org_id": "1", "date": "2024-05-17", "threat_level_id": "2", "#);
+    out.push_str(&format!(
+        r#""info": "Synthetic benchmark event with {n} attributes", "published": true, "uuid": "{}", "attribute_count": "{n}", "analysis": "2", "timestamp": "{}", "distribution": "1", "#,
+        uuid4(&mut rng),
+        BASE_TS + n
+    ));
+    out.push_str(&format!(
+        r#""proposal_email_lock": false, "locked": false, "publish_timestamp": "{}", "sharing_group_id": "0", "disable_correlation": false, "extends_uuid": "", "Org": {org}, "Orgc": {org}, "Attribute": ["#,
+        BASE_TS + n + 60
+    ));
+    for i in 0..n {
+        let (kind, category, to_ids) = MISP_KINDS.get(i % MISP_KINDS.len()).copied().unwrap_or(("comment", "Other", false));
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let comment = if i % 7 == 0 { format!("note {i}") } else { String::new() };
+        out.push_str(&format!(
+            r#"{{"id": "{}", "type": "{kind}", "category": "{category}", "to_ids": {to_ids}, "uuid": "{}", "event_id": "1", "distribution": "5", "timestamp": "{}", "comment": "{comment}", "sharing_group_id": "0", "deleted": false, "disable_correlation": false, "object_id": "0", "object_relation": null, "first_seen": null, "last_seen": null, "value": "{}", "Galaxy": [], "ShadowAttribute": []"#,
+            i + 1,
+            uuid4(&mut rng),
+            BASE_TS + i,
+            misp_value(kind, i, &mut rng)
+        ));
+        if i % 10 == 0 {
+            out.push_str(&format!(r#", "Tag": [{}]"#, tag(3, "kill-chain:delivery", "#ff00ff")));
+        }
+        out.push('}');
+    }
+    out.push_str(&format!(
+        r#"], "ShadowAttribute": [], "RelatedEvent": [], "Galaxy": [], "Object": [], "Tag": [{}, {}]}}}}"#,
+        tag(1, "tlp:green", "#33FF00"),
+        tag(2, "incident-type:phishing", "#ff0000")
+    ));
+    out.into_bytes()
+}

@@ -16,10 +16,12 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     type Generator = fn() -> Vec<u8>;
-    let inputs: [(&str, Generator); 3] = [
+    let inputs: [(&str, Generator); 5] = [
         ("taxii-stix-1000x2KB.xml", benches::scenario_stix_1000),
         ("taxii-json-1000x2KB.xml", benches::scenario_json_1000),
         ("taxii-stix-20MiB.xml", benches::scenario_20_mib),
+        ("misp-event-10k.json", || benches::misp_event_json(10_000)),
+        ("misp-event-100k.json", || benches::misp_event_json(100_000)),
     ];
     for (name, generate) in inputs {
         let bytes = generate();
