@@ -48,16 +48,13 @@ struct Cli {
                 into its inbox, then Barbara polls the collection back"
     )]
     taxii_url: Option<String>,
-    /// User name for the external server (default: the feed definitions').
-    #[arg(long, env = "TAXII_USERNAME", requires = "taxii_url")]
+    /// User name for the external server (default: the feed definitions'). Ignored without
+    /// --taxii-url.
+    #[arg(long, env = "TAXII_USERNAME")]
     username: Option<String>,
     /// Password for the external server (prefer the environment variable). Never printed.
-    #[arg(
-        long,
-        env = "TAXII_PASSWORD",
-        hide_env_values = true,
-        requires = "taxii_url"
-    )]
+    /// Ignored without --taxii-url.
+    #[arg(long, env = "TAXII_PASSWORD", hide_env_values = true)]
     password: Option<String>,
     /// Load the feed definitions from DIR: alice.toml and barbara.toml (inbox:
     /// alice-inbox.toml and barbara-inbox.toml). Passwords come from the variables the files
@@ -70,8 +67,9 @@ struct Cli {
     /// Push the events to this MISP instance instead of writing a feed (needs --misp-key).
     #[arg(long, value_name = "URL", requires = "misp_key")]
     misp_url: Option<String>,
-    /// MISP API key (prefer the environment variable). Never printed.
-    #[arg(long, env = "MISP_KEY", hide_env_values = true, requires = "misp_url")]
+    /// MISP API key (prefer the environment variable). Never printed. Ignored without
+    /// --misp-url.
+    #[arg(long, env = "MISP_KEY", hide_env_values = true)]
     misp_key: Option<String>,
     /// Content blocks per poll result part on the embedded server.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_PART_SIZE)]
@@ -117,6 +115,7 @@ impl Progress for Bar {
         if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
             bar.set_style(style);
         }
+        bar.set_prefix(step.to_owned());
         bar.set_message(step.to_owned());
         bar.enable_steady_tick(Duration::from_millis(100));
         self.bar.replace(Some(bar));
@@ -125,6 +124,7 @@ impl Progress for Bar {
     fn set_total(&self, total: u64) {
         if let Some(bar) = self.bar.borrow().as_ref() {
             bar.set_length(total);
+            bar.set_message(String::new());
             if let Ok(style) =
                 ProgressStyle::with_template("{prefix} {wide_bar} {pos}/{len} {msg} [{elapsed}]")
             {
