@@ -275,3 +275,78 @@ fn credentials(auth: Option<&BasicAuth>) -> Option<(&str, &Secret)> {
     let auth = auth?;
     Some((auth.username.as_deref()?, auth.password.as_ref()?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_pairs_load_and_fit() {
+        for (mode, alice, barbara) in [
+            (Mode::Poll, "eiq-to-barbara", "eiq-from-alice"),
+            (Mode::Inbox, "eiq-push-to-barbara", "eiq-pushed-by-alice"),
+        ] {
+            let pair = FeedPair::built_in(mode, "run-password").unwrap();
+            assert_eq!(
+                (pair.alice.name.as_str(), pair.barbara.name.as_str()),
+                (alice, barbara)
+            );
+            pair.check().unwrap();
+            let (user, password) = pair.connecting_credentials(mode).unwrap();
+            assert_eq!((user, password.expose()), ("taxii", "run-password"));
+            assert_eq!(pair.serving_username(mode).as_deref(), Some("taxii"));
+        }
+    }
+
+    #[test]
+    fn pointing_at_a_server_keeps_paths_and_reports_every_change() {
+        let mut pair = FeedPair::built_in(Mode::Poll, "p").unwrap();
+        let discovery: Url = "http://127.0.0.1:41234/services/discovery".parse().unwrap();
+        let notes = pair.point_at(Mode::Poll, &discovery);
+        assert_eq!(
+            notes,
+            [
+                "feed `eiq-from-alice`: taxii.discovery_url http://127.0.0.1:9000/services/discovery -> http://127.0.0.1:41234/services/discovery",
+                "feed `eiq-from-alice`: taxii.poll_url http://127.0.0.1:9000/services/poll -> http://127.0.0.1:41234/services/poll",
+            ]
+        );
+        let taxii = pair.barbara_taxii().unwrap();
+        assert_eq!(
+            taxii.poll_url.as_ref().map(Url::as_str),
+            Some("http://127.0.0.1:41234/services/poll")
+        );
+        // Alice (the serving side) is untouched, and pointing again changes nothing.
+        assert!(pair.alice_taxii().unwrap().poll_url.is_none());
+        assert!(pair.point_at(Mode::Poll, &discovery).is_empty());
+        pair.check().unwrap();
+    }
+
+    #[test]
+    fn a_version_override_applies_to_both_sides() {
+        let mut pair = FeedPair::built_in(Mode::Inbox, "p").unwrap();
+        pair.set_version(Version::V1_0);
+        assert_eq!(pair.alice_taxii().unwrap().version, Version::V1_0);
+        assert_eq!(pair.barbara_taxii().unwrap().version, Version::V1_0);
+        pair.check().unwrap();
+    }
+
+    #[test]
+    fn a_missing_feed_file_names_the_path() {
+        let dir = std::env::temp_dir().join(format!("exchange-feeds-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let err = FeedPair::load_dir(Mode::Poll, &dir, "p").unwrap_err();
+        assert!(
+            matches!(&err, Error::ReadFeeds { path, .. } if path == &dir.join("alice.toml")),
+            "{err:?}"
+        );
+        // A file without a feed of the mode's transport.
+        std::fs::write(dir.join("alice.toml"), "").unwrap();
+        std::fs::write(dir.join("barbara.toml"), "").unwrap();
+        let err = FeedPair::load_dir(Mode::Poll, &dir, "p").unwrap_err();
+        assert!(
+            matches!(&err, Error::NoTaxiiFeed { side: "outgoing", transport, .. } if transport == "taxii-poll"),
+            "{err:?}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -19,6 +19,11 @@
 //! the client is told so explicitly (`dangerous_allow_credentials_over_plain_http`), and any
 //! other `http://` server with credentials is refused ([`Error::PlainHttpCredentials`]).
 //!
+//! With an external server ([`ExternalServer`], e.g. the project's OpenTAXII peer from
+//! `scripts/opentaxii-start.sh` with feed files naming its `stix-feed` collection), poll mode
+//! polls whatever the collection holds and inbox mode pushes the shipped dataset first; blocks
+//! pushed by earlier runs come back too, and their entities are reported as duplicates.
+//!
 //! Output is deterministic: event and attribute UUIDs come from the mapping, and the time
 //! stamped on the feed is the newest package timestamp, never the clock; a re-run writes the
 //! same bytes.

@@ -270,3 +270,102 @@ pub fn service_url(services: &[Service], service_type: &'static str) -> Result<U
         ))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_machine_counts_as_loopback() {
+        for (url, loopback) in [
+            ("http://127.0.0.1:9000/services/poll", true),
+            ("http://127.8.9.10/", true),
+            ("http://localhost:1/", true),
+            ("http://LOCALHOST/", true),
+            ("http://[::1]:8080/", true),
+            ("http://localhost.example.org/", false),
+            ("http://10.0.0.1/", false),
+            ("http://[::ffff:127.0.0.1]/", false),
+            ("https://taxii.example.org/", false),
+        ] {
+            assert_eq!(is_loopback(&url.parse().unwrap()), loopback, "{url}");
+        }
+    }
+
+    #[test]
+    fn credentials_over_plain_http_elsewhere_are_refused_up_front() {
+        let limit = taxii1_core::size::SizeLimit::FEED_DEFAULT;
+        let credentials = || Some(Credentials::new("taxii", "pass"));
+        let remote: Url = "http://taxii.example.org/services/discovery"
+            .parse()
+            .unwrap();
+        let err = Peer::new(
+            Version::V1_1,
+            &remote,
+            credentials(),
+            limit,
+            Duration::from_secs(5),
+        )
+        .err()
+        .unwrap();
+        assert!(matches!(err, Error::PlainHttpCredentials { .. }), "{err:?}");
+        // Without credentials, or over https, or to loopback: fine.
+        assert!(Peer::new(Version::V1_1, &remote, None, limit, Duration::from_secs(5)).is_ok());
+        let tls: Url = "https://taxii.example.org/services/discovery"
+            .parse()
+            .unwrap();
+        assert!(
+            Peer::new(
+                Version::V1_1,
+                &tls,
+                credentials(),
+                limit,
+                Duration::from_secs(5)
+            )
+            .is_ok()
+        );
+        let local: Url = "http://127.0.0.1:9000/services/discovery".parse().unwrap();
+        assert!(
+            Peer::new(
+                Version::V1_0,
+                &local,
+                credentials(),
+                limit,
+                Duration::from_secs(5)
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn service_urls_come_from_discovery() {
+        let services = [
+            Service {
+                service_type: "DISCOVERY",
+                address: "http://127.0.0.1:1/services/discovery".into(),
+            },
+            Service {
+                service_type: "POLL",
+                address: "http://127.0.0.1:1/services/poll".into(),
+            },
+            Service {
+                service_type: "INBOX",
+                address: "not a url".into(),
+            },
+        ];
+        assert_eq!(
+            service_url(&services, "POLL").unwrap().as_str(),
+            "http://127.0.0.1:1/services/poll"
+        );
+        assert!(matches!(
+            service_url(&services, "INBOX"),
+            Err(Error::Usage(_))
+        ));
+        assert!(matches!(
+            service_url(&services, "COLLECTION_MANAGEMENT"),
+            Err(Error::NoService {
+                service_type: "COLLECTION_MANAGEMENT"
+            })
+        ));
+    }
+}
