@@ -21,12 +21,17 @@ target/release/gen-bench-inputs "$work" >/dev/null
 
 # Median wall time of a command over $runs runs, and its peak RSS in KiB.
 measure() {
-  local best=() rss=0 out
+  local best=() rss=0 tmp
+  tmp=$(mktemp)
   for _ in $(seq "$runs"); do
-    out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n1 )
-    best+=("${out% *}")
-    rss="${out#* }"
+    local t0 t1
+    t0=$(date +%s%N)
+    /usr/bin/time -o "$tmp" -f '%M' "$@" >/dev/null 2>&1
+    t1=$(date +%s%N)
+    best+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')")
+    rss=$(tail -n1 "$tmp")
   done
+  rm -f "$tmp"
   printf '%s\n' "${best[@]}" | sort -n | awk -v r="$rss" '{a[NR]=$1} END {print a[int((NR+1)/2)], r}'
 }
 
