@@ -192,13 +192,26 @@ const MISP_KINDS: [(&str, &str, bool); 10] = [
 fn uuid4(rng: &mut Rng) -> String {
     let h = hex(rng, 32);
     let part = |a: usize, b: usize| h.get(a..b).unwrap_or_default().to_owned();
-    format!("{}-{}-4{}-a{}-{}", part(0, 8), part(8, 12), part(13, 16), part(17, 20), part(20, 32))
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        part(0, 8),
+        part(8, 12),
+        part(13, 16),
+        part(17, 20),
+        part(20, 32)
+    )
 }
 
 fn misp_value(kind: &str, i: usize, rng: &mut Rng) -> String {
     match kind {
         "ip-dst" | "ip-src" => {
-            format!("{}.{}.{}.{}", 10 + (i >> 16) % 200, (i >> 8) & 255, i & 255, 1 + rng.below(254))
+            format!(
+                "{}.{}.{}.{}",
+                10 + (i >> 16) % 200,
+                (i >> 8) & 255,
+                i & 255,
+                1 + rng.below(254)
+            )
         }
         "domain" => format!("host{i}-{}.example", hex(rng, 6)),
         "hostname" => format!("srv{i}.cdn{}.example.net", rng.below(100)),
@@ -234,11 +247,18 @@ pub fn misp_event_json(n: usize) -> Vec<u8> {
         BASE_TS + n + 60
     ));
     for i in 0..n {
-        let (kind, category, to_ids) = MISP_KINDS.get(i % MISP_KINDS.len()).copied().unwrap_or(("comment", "Other", false));
+        let (kind, category, to_ids) = MISP_KINDS
+            .get(i % MISP_KINDS.len())
+            .copied()
+            .unwrap_or(("comment", "Other", false));
         if i > 0 {
             out.push_str(", ");
         }
-        let comment = if i % 7 == 0 { format!("note {i}") } else { String::new() };
+        let comment = if i % 7 == 0 {
+            format!("note {i}")
+        } else {
+            String::new()
+        };
         out.push_str(&format!(
             r#"{{"id": "{}", "type": "{kind}", "category": "{category}", "to_ids": {to_ids}, "uuid": "{}", "event_id": "1", "distribution": "5", "timestamp": "{}", "comment": "{comment}", "sharing_group_id": "0", "deleted": false, "disable_correlation": false, "object_id": "0", "object_relation": null, "first_seen": null, "last_seen": null, "value": "{}", "Galaxy": [], "ShadowAttribute": []"#,
             i + 1,
@@ -247,7 +267,10 @@ pub fn misp_event_json(n: usize) -> Vec<u8> {
             misp_value(kind, i, &mut rng)
         ));
         if i % 10 == 0 {
-            out.push_str(&format!(r#", "Tag": [{}]"#, tag(3, "kill-chain:delivery", "#ff00ff")));
+            out.push_str(&format!(
+                r#", "Tag": [{}]"#,
+                tag(3, "kill-chain:delivery", "#ff00ff")
+            ));
         }
         out.push('}');
     }

@@ -7,6 +7,8 @@
 //! undeclared prefixes, nesting deeper than the limit, too many attributes, too long names,
 //! values or text, too many repeated children.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
@@ -127,6 +129,8 @@ struct Doc<'a> {
     skew: u64,
     limits: &'a Limits,
     bindings: Vec<Binding>,
+    /// The current element's attributes other than namespace declarations (reused buffer).
+    attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
 
 fn offset_in(body: &str, part: &str) -> usize {
@@ -161,13 +165,20 @@ impl<'a> Doc<'a> {
     }
 
     /// Pushes the namespace declarations of `start` and returns its other attributes (raw).
-    fn declare<'s>(
-        &mut self,
-        start: &'s BytesStart<'_>,
-        offset: u64,
-        normalize: bool,
-    ) -> Result<Vec<(&'s str, std::borrow::Cow<'s, str>)>> {
-        let mut plain = Vec::new();
+    /// A slice of the input with the input's lifetime, when `part` lies inside it.
+    fn reborrow(&self, part: &str) -> Cow<'a, str> {
+        let at = offset_in(self.body, part);
+        match self.body.get(at..at + part.len()) {
+            Some(inside) if std::ptr::eq(inside.as_ptr(), part.as_ptr()) => Cow::Borrowed(inside),
+            _ => Cow::Owned(part.to_owned()),
+        }
+    }
+
+    /// Pushes the namespace declarations of `start` and fills [`Doc::attrs`] with its other
+    /// attributes. With `normalize`, every value is decoded (the envelope needs the values);
+    /// otherwise (captured content, kept raw) values are only checked.
+    fn declare(&mut self, start: &BytesStart<'_>, offset: u64, normalize: bool) -> Result<()> {
+        self.attrs.clear();
         let mut count = 0usize;
         let mut attrs = start.attributes();
         attrs.with_checks(true);
@@ -180,17 +191,26 @@ impl<'a> Doc<'a> {
             if attr.value.len() > self.limits.max_text_bytes() {
                 return Err(self.limit(LimitKind::TextBytes, offset));
             }
-            if attr.value.contains('<') {
-                return Err(self.xml_err(offset, "`<` in an attribute value"));
+            let mut has_reference = false;
+            for b in attr.value.bytes() {
+                match b {
+                    b'<' => return Err(self.xml_err(offset, "`<` in an attribute value")),
+                    b'&' => has_reference = true,
+                    _ => {}
+                }
             }
             let key = attr.key.0;
-            // Inside captured content only declarations need their value; the others are kept
-            // raw and only checked (a reference must be a predefined entity or a character).
-            let value = if normalize || key.starts_with("xmlns") || attr.value.contains('&') {
-                attr.normalized_value(XmlVersion::Implicit1_0)
-                    .map_err(|e| self.xml_err(offset, format!("bad attribute value: {e}")))?
+            let declaration = key == "xmlns" || key.starts_with("xmlns:");
+            let value = if normalize || declaration || has_reference {
+                let value = attr
+                    .normalized_value(XmlVersion::Implicit1_0)
+                    .map_err(|e| self.xml_err(offset, format!("bad attribute value: {e}")))?;
+                match value {
+                    Cow::Borrowed(v) => self.reborrow(v),
+                    Cow::Owned(v) => Cow::Owned(v),
+                }
             } else {
-                attr.value
+                self.reborrow(&attr.value)
             };
             if key == "xmlns" {
                 self.bindings.push(Binding {
@@ -208,10 +228,11 @@ impl<'a> Doc<'a> {
                     uri: value.into_owned(),
                 });
             } else {
-                plain.push((key, value));
+                let key = self.reborrow(key);
+                self.attrs.push((key, value));
             }
         }
-        Ok(plain)
+        Ok(())
     }
 }
 
@@ -309,6 +330,7 @@ pub(crate) fn read_document(input: &Bytes, limits: &Limits) -> Result<Element> {
         skew: skew as u64,
         limits,
         bindings: Vec::new(),
+        attrs: Vec::new(),
     };
     build(&mut doc)
 }
@@ -334,6 +356,7 @@ pub(crate) fn check_fragment(fragment: &[u8]) -> std::result::Result<(), String>
         skew: 0,
         limits: &limits,
         bindings: Vec::new(),
+        attrs: Vec::new(),
     };
     let mut reader = new_reader(body);
     match reader.read_event() {
@@ -534,7 +557,8 @@ fn attach(stack: &mut [(Element, usize)], root: &mut Option<Element>, element: E
 }
 
 fn open_element<'a>(doc: &mut Doc<'a>, start: &BytesStart<'a>, position: u64) -> Result<Element> {
-    let plain = doc.declare(start, position, true)?;
+    doc.declare(start, position, true)?;
+    let plain = std::mem::take(&mut doc.attrs);
     let name = start.name();
     let (local, prefix) = name.decompose();
     let ns = match prefix {
@@ -552,7 +576,7 @@ fn open_element<'a>(doc: &mut Doc<'a>, start: &BytesStart<'a>, position: u64) ->
             .map_or(Ns::None, |(_, uri)| Ns::from_uri(uri)),
     };
     let mut attrs = Vec::with_capacity(plain.len());
-    for (key, value) in plain {
+    for (key, value) in &plain {
         let (attr_local, attr_prefix) = quick_xml::name::QName(key).decompose();
         let attr_ns = match attr_prefix {
             Some(p) => match doc.lookup(p.as_ref()) {
@@ -569,9 +593,10 @@ fn open_element<'a>(doc: &mut Doc<'a>, start: &BytesStart<'a>, position: u64) ->
         attrs.push(Attr {
             ns: attr_ns,
             local: attr_local.as_ref().to_owned(),
-            value: value.into_owned(),
+            value: value.clone().into_owned(),
         });
     }
+    doc.attrs = plain;
     Ok(Element {
         ns,
         local: local.as_ref().to_owned(),
@@ -699,7 +724,8 @@ fn capture_element(
         return Err(doc.limit(LimitKind::Depth, position));
     }
     let scope = doc.bindings.len();
-    let plain = doc.declare(el, position, false)?;
+    doc.declare(el, position, false)?;
+    let plain = std::mem::take(&mut doc.attrs);
     let name = el.name();
     if top_level {
         injections.push(Injection {
@@ -738,6 +764,7 @@ fn capture_element(
             }
         }
     }
+    doc.attrs = plain;
     Ok(scope)
 }
 
