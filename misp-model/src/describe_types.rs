@@ -4,7 +4,7 @@
 //! ([`DescribeTypes::builtin`], generated from PyMISP 2.5.34.4's copy) covers the 194 types and 16
 //! categories; [`DescribeTypes::from_json`] loads a newer one at run time.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -40,6 +40,31 @@ pub struct DescribeTypes {
     categories: Vec<String>,
     defaults: HashMap<String, TypeDefaults>,
     category_types: Vec<(String, Vec<String>)>,
+    /// Index over `categories` and `category_types` (built from them; one hash lookup per check).
+    lookup: Lookup,
+}
+
+/// Hash indexes over the category lists, so validating an attribute costs constant time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Lookup {
+    categories: HashSet<String>,
+    allowed: HashMap<String, HashSet<String>>,
+}
+
+impl Lookup {
+    fn new(categories: &[String], category_types: &[(String, Vec<String>)]) -> Self {
+        let mut allowed: HashMap<String, HashSet<String>> = HashMap::new();
+        for (category, types) in category_types {
+            // Like `types_in_category`, the first entry of a repeated category wins.
+            allowed
+                .entry(category.clone())
+                .or_insert_with(|| types.iter().cloned().collect());
+        }
+        Self {
+            categories: categories.iter().cloned().collect(),
+            allowed,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -100,37 +125,56 @@ impl DescribeTypes {
     /// The built-in table (PyMISP 2.5.34.4's describeTypes), built once.
     pub fn builtin() -> &'static Self {
         static TABLE: OnceLock<DescribeTypes> = OnceLock::new();
-        TABLE.get_or_init(|| Self {
-            types: builtin::TYPES
-                .iter()
-                .map(|(t, _, _)| (*t).to_owned())
-                .collect(),
-            categories: builtin::CATEGORIES
-                .iter()
-                .map(|c| (*c).to_owned())
-                .collect(),
-            defaults: builtin::TYPES
-                .iter()
-                .map(|(t, category, to_ids)| {
-                    (
-                        (*t).to_owned(),
-                        TypeDefaults {
-                            default_category: (*category).to_owned(),
-                            to_ids: *to_ids,
-                        },
-                    )
-                })
-                .collect(),
-            category_types: builtin::CATEGORY_TYPES
-                .iter()
-                .map(|(c, types)| {
-                    (
-                        (*c).to_owned(),
-                        types.iter().map(|t| (*t).to_owned()).collect(),
-                    )
-                })
-                .collect(),
+        TABLE.get_or_init(|| {
+            Self::indexed(
+                builtin::TYPES
+                    .iter()
+                    .map(|(t, _, _)| (*t).to_owned())
+                    .collect(),
+                builtin::CATEGORIES
+                    .iter()
+                    .map(|c| (*c).to_owned())
+                    .collect(),
+                builtin::TYPES
+                    .iter()
+                    .map(|(t, category, to_ids)| {
+                        (
+                            (*t).to_owned(),
+                            TypeDefaults {
+                                default_category: (*category).to_owned(),
+                                to_ids: *to_ids,
+                            },
+                        )
+                    })
+                    .collect(),
+                builtin::CATEGORY_TYPES
+                    .iter()
+                    .map(|(c, types)| {
+                        (
+                            (*c).to_owned(),
+                            types.iter().map(|t| (*t).to_owned()).collect(),
+                        )
+                    })
+                    .collect(),
+            )
         })
+    }
+
+    /// A table from its parts, with the lookup indexes built.
+    fn indexed(
+        types: Vec<String>,
+        categories: Vec<String>,
+        defaults: HashMap<String, TypeDefaults>,
+        category_types: Vec<(String, Vec<String>)>,
+    ) -> Self {
+        let lookup = Lookup::new(&categories, &category_types);
+        Self {
+            types,
+            categories,
+            defaults,
+            category_types,
+            lookup,
+        }
     }
 
     /// Loads a describeTypes document: the server's `{"result": {…}}` answer or the bare table.
@@ -191,12 +235,12 @@ impl DescribeTypes {
                 expected: "sane defaults for every listed type",
             });
         }
-        Ok(Self {
-            types: raw.types,
-            categories: raw.categories,
+        Ok(Self::indexed(
+            raw.types,
+            raw.categories,
             defaults,
-            category_types: raw.category_type_mappings.0,
-        })
+            raw.category_type_mappings.0,
+        ))
     }
 
     /// Every attribute type, in describeTypes order.
@@ -216,7 +260,7 @@ impl DescribeTypes {
 
     /// Whether `category` is a known category.
     pub fn is_known_category(&self, category: &str) -> bool {
-        self.categories.iter().any(|c| c == category)
+        self.lookup.categories.contains(category)
     }
 
     /// The defaults of a type, `None` for an unknown type.
@@ -245,9 +289,10 @@ impl DescribeTypes {
 
     /// Whether `category` allows `attribute_type`.
     pub fn category_allows(&self, category: &str, attribute_type: &str) -> bool {
-        self.types_in_category(category)
-            .iter()
-            .any(|t| t == attribute_type)
+        self.lookup
+            .allowed
+            .get(category)
+            .is_some_and(|types| types.contains(attribute_type))
     }
 
     /// Fills an attribute's missing `category` and `to_ids` with the type's defaults (what MISP

@@ -120,6 +120,15 @@ impl Document {
         to_vec(self, false)
     }
 
+    /// Writes what [`Document::to_json`] returns straight into `writer`, without building the
+    /// bytes in memory first. The caller owns the sink: this does no I/O of its own.
+    ///
+    /// # Errors
+    /// Whatever `writer` reports.
+    pub fn write_json<W: std::io::Write>(&self, writer: W) -> std::io::Result<()> {
+        to_writer(writer, self, false)
+    }
+
     fn check_counts(&self, limits: &Limits) -> Result<()> {
         let events = self.events();
         if events.len() > limits.max_events() {
@@ -228,6 +237,21 @@ pub(crate) fn to_vec<T: Serialize + ?Sized>(value: &T, pretty: bool) -> Vec<u8> 
         serde_json::to_vec(value)
     };
     result.unwrap_or_default()
+}
+
+/// Serialises into `writer`; the model itself always serialises (all keys are strings), so every
+/// error comes from the writer.
+pub(crate) fn to_writer<W: std::io::Write, T: Serialize + ?Sized>(
+    writer: W,
+    value: &T,
+    pretty: bool,
+) -> std::io::Result<()> {
+    let result = if pretty {
+        serde_json::to_writer_pretty(writer, value)
+    } else {
+        serde_json::to_writer(writer, value)
+    };
+    result.map_err(std::io::Error::from)
 }
 
 /// Unwraps `{"Event": {…}}` if `value` is that wrapper, else returns the bare event object.

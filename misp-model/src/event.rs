@@ -221,6 +221,24 @@ impl Event {
         crate::document::to_vec(&crate::document::Wrapped { event: self }, true)
     }
 
+    /// Writes what [`Event::to_json`] returns straight into `writer`, without building the bytes
+    /// in memory first (for large events; wrap an unbuffered sink in a `BufWriter`). The caller
+    /// owns the sink: this does no I/O of its own.
+    ///
+    /// # Errors
+    /// Whatever `writer` reports.
+    pub fn write_json<W: std::io::Write>(&self, writer: W) -> std::io::Result<()> {
+        crate::document::to_writer(writer, &crate::document::Wrapped { event: self }, false)
+    }
+
+    /// [`Event::write_json`] for [`Event::to_json_pretty`]'s layout.
+    ///
+    /// # Errors
+    /// Whatever `writer` reports.
+    pub fn write_json_pretty<W: std::io::Write>(&self, writer: W) -> std::io::Result<()> {
+        crate::document::to_writer(writer, &crate::document::Wrapped { event: self }, true)
+    }
+
     /// The bare event object, compact (what PyMISP sends to `events/add`).
     pub fn to_json_bare(&self) -> Vec<u8> {
         crate::document::to_vec(self, false)

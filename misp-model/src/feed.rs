@@ -454,7 +454,7 @@ fn manifest_entry(event: &Event) -> ManifestEntry {
         analysis: event.analysis,
         threat_level: event.threat_level,
         timestamp: event.timestamp,
-        extra: serde_json::Map::new(),
+        ..ManifestEntry::default()
     }
 }
 

@@ -5,15 +5,17 @@
 //! typed error is stashed in a [`Ctx`] and serde is stopped with a placeholder message. Syntax
 //! errors (no stashed error) become [`Error::Json`] with line and column.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
 
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::wire::{JsonPath, WireValue};
+use crate::wire::{Absent, JsonPath, Scalar, WireValue};
 
 /// Carries the first typed error out of a serde run.
 pub(crate) struct Ctx {
@@ -45,12 +47,44 @@ impl Ctx {
     }
 }
 
-/// What reading one typed field gave: a value, or `null`/`[]` to keep verbatim in `extra`.
+/// What reading one typed field gave: a value, or `null`/`[]` to write back as read.
 pub(crate) enum FieldOut<T> {
     /// A value for the typed field.
     Present(T),
-    /// `null` or `[]`: kept in `extra`, the field stays absent.
-    Marker(Value),
+    /// `null` or `[]`: remembered as a marker, the field stays absent.
+    Marker(Absent),
+}
+
+/// Reads an object key, borrowed from the input unless it has escapes (no allocation for the
+/// usual keys).
+pub(crate) struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(Self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(key))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(key.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(key))
+    }
 }
 
 /// Reads a typed field straight from the deserializer.
@@ -66,7 +100,7 @@ pub(crate) trait StreamField: Sized {
 pub(crate) trait StreamStruct: Sized {
     /// Reads the entries of an object, `first` being a key already taken from `map`.
     fn stream_entries<'de, A: MapAccess<'de>>(
-        first: Option<String>,
+        first: Option<Cow<'de, str>>,
         map: A,
         path: &JsonPath<'_>,
         ctx: &Ctx,
@@ -184,14 +218,14 @@ impl<'de, T: WireValue> Visitor<'de> for ListVisitor<'_, T> {
             }
         }
         if items.is_empty() {
-            Ok(FieldOut::Marker(Value::Array(Vec::new())))
+            Ok(FieldOut::Marker(Absent::EmptyList))
         } else {
             Ok(FieldOut::Present(items))
         }
     }
 
     fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-        Ok(FieldOut::Marker(Value::Null))
+        Ok(FieldOut::Marker(Absent::Null))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
@@ -240,11 +274,11 @@ impl<'de, T: WireValue> Visitor<'de> for NullOrVisitor<'_, T> {
     }
 
     fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-        Ok(FieldOut::Marker(Value::Null))
+        Ok(FieldOut::Marker(Absent::Null))
     }
 
     fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-        Ok(FieldOut::Marker(Value::Null))
+        Ok(FieldOut::Marker(Absent::Null))
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
@@ -287,14 +321,77 @@ impl StreamField for String {
     }
 }
 
-/// Default streaming read of a scalar wire value: through a small `Value`.
+/// Default streaming read of a scalar wire value: straight from the parser's scalar (no `Value`);
+/// anything else (`null`, arrays, objects) becomes a `Value` for the typed error.
 pub(crate) fn scalar<'de, T: WireValue, D: Deserializer<'de>>(
     deserializer: D,
     path: &JsonPath<'_>,
     ctx: &Ctx,
 ) -> Result<T, D::Error> {
-    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
-    T::from_wire(value, path).map_err(|e| ctx.fail(e))
+    deserializer.deserialize_any(ScalarVisitor {
+        path,
+        ctx,
+        kind: PhantomData,
+    })
+}
+
+/// Visitor behind [`scalar`].
+struct ScalarVisitor<'p, T> {
+    path: &'p JsonPath<'p>,
+    ctx: &'p Ctx,
+    kind: PhantomData<T>,
+}
+
+impl<T: WireValue> ScalarVisitor<'_, T> {
+    fn read<E: serde::de::Error>(&self, scalar: Scalar<'_>) -> Result<T, E> {
+        T::from_scalar(scalar, self.path).map_err(|e| self.ctx.fail(e))
+    }
+
+    fn read_value<E: serde::de::Error>(&self, value: Value) -> Result<T, E> {
+        T::from_wire(value, self.path).map_err(|e| self.ctx.fail(e))
+    }
+}
+
+impl<'de, T: WireValue> Visitor<'de> for ScalarVisitor<'_, T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<T, E> {
+        self.read(Scalar::Bool(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+        self.read(Scalar::I64(v))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+        self.read(Scalar::U64(v))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<T, E> {
+        self.read(Scalar::F64(v))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        self.read(Scalar::Str(v))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<T, E> {
+        self.read_value(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        let value = <Value as serde::Deserialize>::deserialize(SeqAccessDeserializer::new(seq))?;
+        self.read_value(value)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        let value = <Value as serde::Deserialize>::deserialize(MapAccessDeserializer::new(map))?;
+        self.read_value(value)
+    }
 }
 
 /// Reads a whole document from bytes (see [`crate::Document`] for the forms).
@@ -375,7 +472,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let root = JsonPath::Root;
         let ctx = self.ctx;
-        match map.next_key::<String>()? {
+        match map.next_key_seed(KeySeed)? {
             Some(key) if key == "response" => {
                 let path = root.key("response");
                 let doc = map.next_value_seed(ResponseSeed { path: &path, ctx })?;
@@ -481,7 +578,7 @@ impl<'de> Visitor<'de> for ElementSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Element, A::Error> {
         let ctx = self.ctx;
-        match map.next_key::<String>()? {
+        match map.next_key_seed(KeySeed)? {
             Some(key) if key == "Event" => {
                 let path = self.path.key("Event");
                 let event = read_struct(&mut map, &path, ctx)?;
@@ -575,7 +672,7 @@ impl<'de> Visitor<'de> for ResponseSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let ctx = self.ctx;
-        match map.next_key::<String>()? {
+        match map.next_key_seed(KeySeed)? {
             Some(key) if key == "Attribute" => {
                 let path = self.path.key("Attribute");
                 let attributes = match map.next_value_seed(FieldSeed::<Vec<crate::Attribute>> {

@@ -157,10 +157,11 @@ impl fmt::Display for ProblemKind {
 pub fn is_uuid(value: &str) -> bool {
     let bytes = value.as_bytes();
     bytes.len() == 36
-        && bytes.iter().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => *b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
+        && bytes
+            .split(|b| *b == b'-')
+            .map(<[u8]>::len)
+            .eq([8, 4, 4, 4, 12])
+        && bytes.iter().all(|b| *b == b'-' || b.is_ascii_hexdigit())
 }
 
 /// Whether `value` is a `YYYY-MM-DD` date with a plausible month and day.
@@ -178,6 +179,41 @@ pub fn is_date(value: &str) -> bool {
     matches!((m.parse::<u8>(), d.parse::<u8>()), (Ok(1..=12), Ok(1..=31)))
 }
 
+/// Where a checked item sits, rendered into a JSON path only when a problem is reported (so a
+/// clean attribute costs no string building).
+#[derive(Clone, Copy)]
+enum Loc<'a> {
+    /// The caller's base path, e.g. `Event` or `response.Attribute[3]`.
+    Base(&'a str),
+    /// Element `index` of list `list` below `parent`, e.g. `….Attribute[3]`.
+    Element(&'a Self, &'static str, usize),
+}
+
+impl Loc<'_> {
+    fn render_into(&self, out: &mut String) {
+        match self {
+            Self::Base(base) => out.push_str(base),
+            Self::Element(parent, list, index) => {
+                parent.render_into(out);
+                out.push('.');
+                out.push_str(list);
+                out.push('[');
+                out.push_str(&index.to_string());
+                out.push(']');
+            }
+        }
+    }
+
+    /// The path of `leaf` below this item, e.g. `Event.Attribute[3].uuid`.
+    fn leaf(&self, leaf: &str) -> String {
+        let mut out = String::new();
+        self.render_into(&mut out);
+        out.push('.');
+        out.push_str(leaf);
+        out
+    }
+}
+
 struct Checker<'a> {
     table: &'a DescribeTypes,
     strict: bool,
@@ -185,32 +221,36 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn report(&mut self, path: String, kind: ProblemKind) {
-        self.problems.push(Problem { path, kind });
+    fn report(&mut self, at: &Loc<'_>, leaf: &str, kind: ProblemKind) {
+        self.problems.push(Problem {
+            path: at.leaf(leaf),
+            kind,
+        });
     }
 
-    fn uuid(&mut self, path: &str, uuid: Option<&str>) {
+    fn uuid(&mut self, at: &Loc<'_>, uuid: Option<&str>) {
         match uuid {
             Some(value) if !is_uuid(value) => self.report(
-                format!("{path}.uuid"),
+                at,
+                "uuid",
                 ProblemKind::InvalidUuid {
                     value: value.to_owned(),
                 },
             ),
-            None if self.strict => self.report(format!("{path}.uuid"), ProblemKind::MissingUuid),
+            None if self.strict => self.report(at, "uuid", ProblemKind::MissingUuid),
             _ => {}
         }
     }
 
-    fn sharing(&mut self, path: &str, distribution: Option<Distribution>, group: Option<u64>) {
+    fn sharing(&mut self, at: &Loc<'_>, distribution: Option<Distribution>, group: Option<u64>) {
         match (distribution, group) {
-            (Some(Distribution::SharingGroup), None | Some(0)) => self.report(
-                format!("{path}.sharing_group_id"),
-                ProblemKind::SharingGroupMissing,
-            ),
+            (Some(Distribution::SharingGroup), None | Some(0)) => {
+                self.report(at, "sharing_group_id", ProblemKind::SharingGroupMissing);
+            }
             (Some(d), Some(id)) if self.strict && id != 0 && d != Distribution::SharingGroup => {
                 self.report(
-                    format!("{path}.sharing_group_id"),
+                    at,
+                    "sharing_group_id",
                     ProblemKind::SharingGroupUnexpected {
                         sharing_group_id: id,
                     },
@@ -220,16 +260,16 @@ impl Checker<'_> {
         }
     }
 
-    fn object(&mut self, path: &str, object: &Object) {
-        self.uuid(path, object.uuid.as_deref());
-        self.sharing(path, object.distribution, object.sharing_group_id);
+    fn object(&mut self, at: &Loc<'_>, object: &Object) {
+        self.uuid(at, object.uuid.as_deref());
+        self.sharing(at, object.distribution, object.sharing_group_id);
         for (j, reference) in object.references.iter().enumerate() {
-            let ref_path = format!("{path}.ObjectReference[{j}]");
             if let Some(target) = reference.referenced_uuid.as_deref()
                 && !is_uuid(target)
             {
                 self.report(
-                    format!("{ref_path}.referenced_uuid"),
+                    &Loc::Element(at, "ObjectReference", j),
+                    "referenced_uuid",
                     ProblemKind::InvalidUuid {
                         value: target.to_owned(),
                     },
@@ -237,17 +277,18 @@ impl Checker<'_> {
             }
         }
         for (j, attribute) in object.attributes.iter().enumerate() {
-            self.attribute(&format!("{path}.Attribute[{j}]"), attribute, true);
+            self.attribute(&Loc::Element(at, "Attribute", j), attribute, true);
         }
     }
 
-    fn attribute(&mut self, path: &str, attribute: &Attribute, in_object: bool) {
-        self.uuid(path, attribute.uuid.as_deref());
+    fn attribute(&mut self, at: &Loc<'_>, attribute: &Attribute, in_object: bool) {
+        self.uuid(at, attribute.uuid.as_deref());
         let attribute_type = attribute.attribute_type.as_str();
         let known = self.table.is_known_type(attribute_type);
         if !known {
             self.report(
-                format!("{path}.type"),
+                at,
+                "type",
                 ProblemKind::UnknownType {
                     attribute_type: attribute_type.to_owned(),
                 },
@@ -258,14 +299,16 @@ impl Checker<'_> {
         {
             if !self.table.is_known_category(category) {
                 self.report(
-                    format!("{path}.category"),
+                    at,
+                    "category",
                     ProblemKind::UnknownCategory {
                         category: category.to_owned(),
                     },
                 );
             } else if known && !self.table.category_allows(category, attribute_type) {
                 self.report(
-                    format!("{path}.category"),
+                    at,
+                    "category",
                     ProblemKind::CategoryNotAllowed {
                         category: category.to_owned(),
                         attribute_type: attribute_type.to_owned(),
@@ -274,25 +317,23 @@ impl Checker<'_> {
             }
         }
         if attribute.value.trim().is_empty() {
-            self.report(format!("{path}.value"), ProblemKind::EmptyValue);
+            self.report(at, "value", ProblemKind::EmptyValue);
         } else if self.strict
             && composite::is_composite_type(attribute_type)
             && !attribute.value.contains('|')
         {
             self.report(
-                format!("{path}.value"),
+                at,
+                "value",
                 ProblemKind::CompositeValueWithoutSeparator {
                     attribute_type: attribute_type.to_owned(),
                 },
             );
         }
         if self.strict && in_object && attribute.object_relation.is_none() {
-            self.report(
-                format!("{path}.object_relation"),
-                ProblemKind::MissingObjectRelation,
-            );
+            self.report(at, "object_relation", ProblemKind::MissingObjectRelation);
         }
-        self.sharing(path, attribute.distribution, attribute.sharing_group_id);
+        self.sharing(at, attribute.distribution, attribute.sharing_group_id);
     }
 }
 
@@ -309,7 +350,11 @@ pub fn validate_attribute(
         strict: mode == Mode::Strict,
         problems: Vec::new(),
     };
-    checker.attribute(path, attribute, attribute.object_relation.is_some());
+    checker.attribute(
+        &Loc::Base(path),
+        attribute,
+        attribute.object_relation.is_some(),
+    );
     checker.problems
 }
 
@@ -326,7 +371,7 @@ pub fn validate_object(
         strict: mode == Mode::Strict,
         problems: Vec::new(),
     };
-    checker.object(path, object);
+    checker.object(&Loc::Base(path), object);
     checker.problems
 }
 
@@ -337,38 +382,39 @@ pub fn validate_event(event: &Event, table: &DescribeTypes, mode: Mode) -> Vec<P
         strict: mode == Mode::Strict,
         problems: Vec::new(),
     };
-    let root = "Event";
+    let root = Loc::Base("Event");
     if event.info.trim().is_empty() {
-        checker.report(format!("{root}.info"), ProblemKind::EmptyInfo);
+        checker.report(&root, "info", ProblemKind::EmptyInfo);
     }
-    checker.uuid(root, event.uuid.as_deref());
+    checker.uuid(&root, event.uuid.as_deref());
     if let Some(date) = event.date.as_deref()
         && checker.strict
         && !is_date(date)
     {
         checker.report(
-            format!("{root}.date"),
+            &root,
+            "date",
             ProblemKind::InvalidDate {
                 value: date.to_owned(),
             },
         );
     }
     if event.distribution == Some(Distribution::Inherit) {
-        checker.report(
-            format!("{root}.distribution"),
-            ProblemKind::EventDistributionInherit,
-        );
+        checker.report(&root, "distribution", ProblemKind::EventDistributionInherit);
     }
-    checker.sharing(root, event.distribution, event.sharing_group_id);
+    checker.sharing(&root, event.distribution, event.sharing_group_id);
     for (i, attribute) in event.attributes.iter().enumerate() {
-        checker.attribute(&format!("{root}.Attribute[{i}]"), attribute, false);
+        checker.attribute(&Loc::Element(&root, "Attribute", i), attribute, false);
     }
     for (i, object) in event.objects.iter().enumerate() {
-        checker.object(&format!("{root}.Object[{i}]"), object);
+        checker.object(&Loc::Element(&root, "Object", i), object);
     }
     for (i, report) in event.reports.iter().enumerate() {
-        let path = format!("{root}.EventReport[{i}]");
-        checker.sharing(&path, report.distribution, report.sharing_group_id);
+        checker.sharing(
+            &Loc::Element(&root, "EventReport", i),
+            report.distribution,
+            report.sharing_group_id,
+        );
     }
     checker.problems
 }

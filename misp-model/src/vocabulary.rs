@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::wire::{JsonPath, WireValue, read_uint};
+use crate::wire::{JsonPath, Scalar, WireValue, read_uint, read_uint_scalar, serialize_uint_str};
 
 macro_rules! small_enum {
     (
@@ -48,11 +48,18 @@ macro_rules! small_enum {
                 Self::from_code(code).ok_or_else(|| Error::invalid(path, &value, $expected))
             }
 
+            fn from_scalar(scalar: Scalar<'_>, path: &JsonPath<'_>) -> Result<Self> {
+                read_uint_scalar(scalar, path)
+                    .ok()
+                    .and_then(Self::from_code)
+                    .ok_or_else(|| Error::invalid(path, &scalar.to_value(), $expected))
+            }
+
             fn serialize_wire<S: serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> std::result::Result<S::Ok, S::Error> {
-                serializer.collect_str(&self.code())
+                serialize_uint_str(u64::from(self.code()), serializer)
             }
         }
 

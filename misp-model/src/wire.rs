@@ -95,14 +95,46 @@ pub(crate) fn excerpt(value: &Value) -> String {
     out
 }
 
+/// One JSON scalar as the parser hands it over, borrowed where possible (no `Value` built).
+#[derive(Clone, Copy)]
+pub(crate) enum Scalar<'a> {
+    /// `true` or `false`.
+    Bool(bool),
+    /// A non-negative integer.
+    U64(u64),
+    /// A negative integer.
+    I64(i64),
+    /// A number with a fraction or exponent (or beyond `u64`).
+    F64(f64),
+    /// A string.
+    Str(&'a str),
+}
+
+impl Scalar<'_> {
+    /// The scalar as a `Value`, built only on the error path (messages render the `Value`).
+    pub(crate) fn to_value(self) -> Value {
+        match self {
+            Self::Bool(b) => Value::Bool(b),
+            Self::U64(n) => Value::from(n),
+            Self::I64(n) => Value::from(n),
+            Self::F64(f) => Value::from(f),
+            Self::Str(s) => Value::String(s.to_owned()),
+        }
+    }
+}
+
 /// A value that has one MISP wire representation (a string, number-as-string, flag, enum or a
 /// nested MISP item).
 pub(crate) trait WireValue: Sized {
     /// Reads the value at `path`.
     fn from_wire(value: Value, path: &JsonPath<'_>) -> Result<Self>;
+    /// Reads the value from a scalar the parser saw; the default goes through [`Self::from_wire`].
+    fn from_scalar(scalar: Scalar<'_>, path: &JsonPath<'_>) -> Result<Self> {
+        Self::from_wire(scalar.to_value(), path)
+    }
     /// Writes the value the way MISP writes it.
     fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>;
-    /// Reads the value at `path` straight from a deserializer (scalars go through a small
+    /// Reads the value at `path` straight from a deserializer (scalars without building a
     /// `Value`; wire structs read their entries directly).
     fn deserialize_wire<'de, D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -143,25 +175,86 @@ impl WireValue for String {
         }
     }
 
+    fn from_scalar(scalar: Scalar<'_>, path: &JsonPath<'_>) -> Result<Self> {
+        match scalar {
+            Scalar::Str(s) => Ok(s.to_owned()),
+            other => Self::from_wire(other.to_value(), path),
+        }
+    }
+
     fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self)
     }
+}
+
+/// The error for a value that is not a non-negative integer.
+fn not_a_uint(value: &Value, path: &JsonPath<'_>) -> Error {
+    Error::InvalidValue {
+        path: path.render(),
+        value: excerpt(value),
+        expected: "a non-negative integer (a string of digits or a number)",
+    }
+}
+
+/// Parses a string of ASCII digits (at least one) into a `u64`; `None` on anything else or
+/// overflow.
+fn parse_digits(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |acc, b| {
+        if b.is_ascii_digit() {
+            acc.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+        } else {
+            None
+        }
+    })
 }
 
 /// Reads a non-negative integer written as a JSON string (MISP) or a JSON number (deviations).
 pub(crate) fn read_uint(value: &Value, path: &JsonPath<'_>) -> Result<u64> {
     let parsed = match value {
         Value::Number(n) => n.as_u64(),
-        Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
-            s.parse::<u64>().ok()
-        }
+        Value::String(s) => parse_digits(s),
         _ => None,
     };
-    parsed.ok_or_else(|| Error::InvalidValue {
-        path: path.render(),
-        value: excerpt(value),
-        expected: "a non-negative integer (a string of digits or a number)",
-    })
+    parsed.ok_or_else(|| not_a_uint(value, path))
+}
+
+/// [`read_uint`] on a scalar the parser saw (no `Value` unless it fails).
+pub(crate) fn read_uint_scalar(scalar: Scalar<'_>, path: &JsonPath<'_>) -> Result<u64> {
+    let parsed = match scalar {
+        Scalar::U64(n) => Some(n),
+        Scalar::Str(s) => parse_digits(s),
+        Scalar::Bool(_) | Scalar::I64(_) | Scalar::F64(_) => None,
+    };
+    parsed.ok_or_else(|| not_a_uint(&scalar.to_value(), path))
+}
+
+/// Writes a `u64` as a JSON string of decimal digits without going through `fmt`.
+pub(crate) fn serialize_uint_str<S: Serializer>(
+    value: u64,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    let mut buf = [0u8; 20];
+    let mut start = buf.len();
+    let mut rest = value;
+    loop {
+        start -= 1;
+        if let Some(slot) = buf.get_mut(start) {
+            // `rest % 10` is below 10, so the narrowing is exact.
+            *slot = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 || start == 0 {
+            break;
+        }
+    }
+    let digits = buf
+        .get(start..)
+        .and_then(|d| std::str::from_utf8(d).ok())
+        .unwrap_or("0");
+    serializer.serialize_str(digits)
 }
 
 impl WireValue for u64 {
@@ -169,8 +262,30 @@ impl WireValue for u64 {
         read_uint(&value, path)
     }
 
+    fn from_scalar(scalar: Scalar<'_>, path: &JsonPath<'_>) -> Result<Self> {
+        read_uint_scalar(scalar, path)
+    }
+
     fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serialize_uint_str(*self, serializer)
+    }
+}
+
+/// The error for a value that is not a flag.
+fn not_a_flag(value: &Value, path: &JsonPath<'_>) -> Error {
+    Error::InvalidValue {
+        path: path.render(),
+        value: excerpt(value),
+        expected: "a flag (true/false, 0/1, \"0\"/\"1\", \"true\"/\"false\")",
+    }
+}
+
+/// The meaning of a flag written as a string.
+fn flag_text(s: &str) -> Option<bool> {
+    match s {
+        "0" | "false" | "False" => Some(false),
+        "1" | "true" | "True" => Some(true),
+        _ => None,
     }
 }
 
@@ -183,18 +298,10 @@ pub(crate) fn read_flag(value: &Value, path: &JsonPath<'_>) -> Result<bool> {
             Some(1) => Some(true),
             _ => None,
         },
-        Value::String(s) => match s.as_str() {
-            "0" | "false" | "False" => Some(false),
-            "1" | "true" | "True" => Some(true),
-            _ => None,
-        },
+        Value::String(s) => flag_text(s),
         _ => None,
     };
-    parsed.ok_or_else(|| Error::InvalidValue {
-        path: path.render(),
-        value: excerpt(value),
-        expected: "a flag (true/false, 0/1, \"0\"/\"1\", \"true\"/\"false\")",
-    })
+    parsed.ok_or_else(|| not_a_flag(value, path))
 }
 
 impl WireValue for bool {
@@ -202,19 +309,186 @@ impl WireValue for bool {
         read_flag(&value, path)
     }
 
+    fn from_scalar(scalar: Scalar<'_>, path: &JsonPath<'_>) -> Result<Self> {
+        let parsed = match scalar {
+            Scalar::Bool(b) => Some(b),
+            Scalar::U64(0) => Some(false),
+            Scalar::U64(1) => Some(true),
+            Scalar::Str(s) => flag_text(s),
+            Scalar::U64(_) | Scalar::I64(_) | Scalar::F64(_) => None,
+        };
+        parsed.ok_or_else(|| not_a_flag(&scalar.to_value(), path))
+    }
+
     fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_bool(*self)
     }
 }
 
-/// Whether a value of a typed key stays in `extra` instead: `null` and `[]` are written back as
-/// they were read, and read as "absent".
-pub(crate) fn is_absent_marker(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Array(items) => items.is_empty(),
-        _ => false,
+/// How a typed key was written when it carried no value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Absent {
+    /// `null`.
+    Null,
+    /// `[]`.
+    EmptyList,
+}
+
+impl Absent {
+    /// The marker as a JSON value.
+    pub(crate) fn to_value(self) -> Value {
+        match self {
+            Self::Null => Value::Null,
+            Self::EmptyList => Value::Array(Vec::new()),
+        }
     }
+}
+
+/// Whether a value of a typed key is an absent marker instead: `null` and `[]` are written back as
+/// they were read, and read as "absent".
+pub(crate) fn absent_marker(value: &Value) -> Option<Absent> {
+    match value {
+        Value::Null => Some(Absent::Null),
+        Value::Array(items) if items.is_empty() => Some(Absent::EmptyList),
+        _ => None,
+    }
+}
+
+/// The typed keys of one item that were read as `null` or `[]`, remembered compactly (two bit
+/// sets, no allocation in MISP's usual layout) so that they are written back where they were read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Markers {
+    /// Bit `i`: typed key `i` was read as `null`.
+    null: u32,
+    /// Bit `i`: typed key `i` was read as `[]`.
+    empty: u32,
+    /// Empty while every marker came before the first unknown key and in key order (MISP's own
+    /// layout); otherwise every marker as (key index, number of `extra` entries before it), in
+    /// the order read.
+    placed: Vec<(u8, u32)>,
+}
+
+impl Markers {
+    /// Records that typed key `index` (below 32) was read as `marker` after `extra_len` unknown
+    /// keys. A repeated key keeps its first place and its last marker, like a JSON object map.
+    pub(crate) fn add(&mut self, index: u32, marker: Absent, extra_len: usize) {
+        let Some(bit) = 1u32.checked_shl(index) else {
+            return;
+        };
+        let before = self.null | self.empty;
+        match marker {
+            Absent::Null => {
+                self.null |= bit;
+                self.empty &= !bit;
+            }
+            Absent::EmptyList => {
+                self.empty |= bit;
+                self.null &= !bit;
+            }
+        }
+        if before & bit != 0 {
+            return;
+        }
+        let place = u32::try_from(extra_len).unwrap_or(u32::MAX);
+        let in_layout = self.placed.is_empty() && extra_len == 0 && before < bit;
+        if in_layout {
+            return;
+        }
+        if self.placed.is_empty() {
+            // Switch to explicit places: the markers so far were all before any unknown key.
+            self.placed = (0u8..32)
+                .filter(|i| before & (1u32 << i) != 0)
+                .map(|i| (i, 0))
+                .collect();
+        }
+        if let Ok(index) = u8::try_from(index) {
+            self.placed.push((index, place));
+        }
+    }
+
+    /// The marker of typed key `index`, if it was read as one.
+    pub(crate) fn get(&self, index: usize) -> Option<Absent> {
+        let bit = u32::try_from(index)
+            .ok()
+            .and_then(|i| 1u32.checked_shl(i))?;
+        if self.null & bit != 0 {
+            Some(Absent::Null)
+        } else if self.empty & bit != 0 {
+            Some(Absent::EmptyList)
+        } else {
+            None
+        }
+    }
+
+    /// Whether no marker is recorded.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.null | self.empty == 0
+    }
+}
+
+/// Writes what follows the typed fields: the absent markers of keys whose field was not written
+/// and the `extra` entries (except keys a typed field already wrote), in the order they were read.
+pub(crate) fn serialize_rest<M: SerializeMap>(
+    map: &mut M,
+    extra: &Map<String, Value>,
+    markers: &Markers,
+    keys: &[&'static str],
+    written: u32,
+) -> std::result::Result<(), M::Error> {
+    let write_marker = |map: &mut M, index: usize| -> std::result::Result<(), M::Error> {
+        let unwritten = u32::try_from(index)
+            .ok()
+            .and_then(|i| 1u32.checked_shl(i))
+            .is_some_and(|bit| written & bit == 0);
+        match (markers.get(index), keys.get(index)) {
+            (Some(marker), Some(key)) if unwritten => match marker {
+                Absent::Null => map.serialize_entry(key, &()),
+                Absent::EmptyList => map.serialize_entry(key, &[(); 0]),
+            },
+            _ => Ok(()),
+        }
+    };
+    let write_extra = |map: &mut M, key: &String, value: &Value| {
+        let shadowed = keys
+            .iter()
+            .position(|k| k == key)
+            .and_then(|i| u32::try_from(i).ok())
+            .and_then(|i| 1u32.checked_shl(i))
+            .is_some_and(|bit| written & bit != 0);
+        if shadowed {
+            Ok(())
+        } else {
+            map.serialize_entry(key, value)
+        }
+    };
+    if markers.placed.is_empty() {
+        if !markers.is_empty() {
+            for index in 0..keys.len() {
+                write_marker(map, index)?;
+            }
+        }
+        for (key, value) in extra {
+            write_extra(map, key, value)?;
+        }
+        return Ok(());
+    }
+    let mut entries = extra.iter().peekable();
+    let mut done = 0usize;
+    for &(index, place) in &markers.placed {
+        let place = usize::try_from(place).unwrap_or(usize::MAX);
+        while done < place {
+            let Some((key, value)) = entries.next() else {
+                break;
+            };
+            write_extra(map, key, value)?;
+            done += 1;
+        }
+        write_marker(map, usize::from(index))?;
+    }
+    for (key, value) in entries {
+        write_extra(map, key, value)?;
+    }
+    Ok(())
 }
 
 /// Reads one field of a wire struct; implemented for required, optional and list fields.
@@ -316,20 +590,6 @@ impl WireField for String {
     }
 }
 
-/// Writes the `extra` keys that a typed field did not already write.
-pub(crate) fn serialize_extra<M: SerializeMap>(
-    map: &mut M,
-    extra: &Map<String, Value>,
-    written: &[&str],
-) -> std::result::Result<(), M::Error> {
-    for (key, value) in extra {
-        if !written.contains(&key.as_str()) {
-            map.serialize_entry(key, value)?;
-        }
-    }
-    Ok(())
-}
-
 /// Defines a MISP item: a struct with typed fields in MISP's key order plus an `extra` map, its
 /// wire reader and writer, and serde impls going through them.
 macro_rules! wire_struct {
@@ -350,153 +610,190 @@ macro_rules! wire_struct {
                 $(#[$fmeta])*
                 pub $field: $ty,
             )*
-            /// Keys this model does not type (and `null`/`[]` values of typed keys), kept verbatim
-            /// in their original order so a round trip loses nothing.
+            /// Keys this model does not type, kept verbatim in their original order so a round
+            /// trip loses nothing. (`null`/`[]` values of typed keys are kept apart, see
+            /// `absent_marker`.)
             pub extra: serde_json::Map<String, serde_json::Value>,
+            /// Typed keys read as `null`/`[]`, written back where they were read.
+            absent: $crate::wire::Markers,
         }
 
-        impl $crate::wire::WireValue for $name {
-            fn from_wire(
-                value: serde_json::Value,
-                path: &$crate::wire::JsonPath<'_>,
-            ) -> $crate::error::Result<Self> {
-                let map = match value {
-                    serde_json::Value::Object(map) => map,
-                    other => {
-                        return Err($crate::error::Error::wrong_type(path, "an object", &other));
-                    }
-                };
-                $( let mut $field: Option<$ty> = None; )*
-                let mut extra = serde_json::Map::new();
-                // One pass over the entries; the key order of `extra` stays the original one.
-                for (key, value) in map {
-                    match key.as_str() {
-                        $(
-                            $key if !$crate::wire::is_absent_marker(&value) => {
-                                $field = Some(<$ty as $crate::wire::WireField>::from_present(
-                                    value,
-                                    &path.key($key),
-                                )?);
+        const _: () = {
+            /// The position of each typed key in the key list (bit index in the markers).
+            #[allow(non_camel_case_types, clippy::enum_variant_names)]
+            enum Ix {
+                $( $field, )*
+            }
+
+            const KEYS: &[&str] = &[$( $key, )*];
+            assert!(KEYS.len() <= 32, "the absent markers hold at most 32 typed keys");
+
+            impl $name {
+                /// The `null` or `[]` that typed key `key` was read as (the field stays absent and
+                /// the marker is written back where it was read), or `None`.
+                pub fn absent_marker(&self, key: &str) -> Option<serde_json::Value> {
+                    let index = KEYS.iter().position(|k| *k == key)?;
+                    self.absent.get(index).map($crate::wire::Absent::to_value)
+                }
+
+                /// Forgets every `null`/`[]` marker, so absent typed keys are left out when written.
+                pub fn clear_absent_markers(&mut self) {
+                    self.absent = $crate::wire::Markers::default();
+                }
+            }
+
+            impl $crate::wire::WireValue for $name {
+                fn from_wire(
+                    value: serde_json::Value,
+                    path: &$crate::wire::JsonPath<'_>,
+                ) -> $crate::error::Result<Self> {
+                    let map = match value {
+                        serde_json::Value::Object(map) => map,
+                        other => {
+                            return Err($crate::error::Error::wrong_type(path, "an object", &other));
+                        }
+                    };
+                    $( let mut $field: Option<$ty> = None; )*
+                    let mut extra = serde_json::Map::new();
+                    let mut absent = $crate::wire::Markers::default();
+                    // One pass over the entries; the key order of `extra` stays the original one.
+                    for (key, value) in map {
+                        match key.as_str() {
+                            $(
+                                $key => match $crate::wire::absent_marker(&value) {
+                                    Some(marker) => absent.add(Ix::$field as u32, marker, extra.len()),
+                                    None => {
+                                        $field = Some(<$ty as $crate::wire::WireField>::from_present(
+                                            value,
+                                            &path.key($key),
+                                        )?);
+                                    }
+                                },
+                            )*
+                            _ => {
+                                extra.insert(key, value);
                             }
-                        )*
-                        _ => {
-                            extra.insert(key, value);
                         }
                     }
-                }
-                Ok(Self {
-                    $(
-                        $field: match $field {
-                            Some(read) => read,
-                            None => <$ty as $crate::wire::WireField>::when_absent(path, $key)?,
-                        },
-                    )*
-                    extra,
-                })
-            }
-
-            fn deserialize_wire<'de, D: serde::Deserializer<'de>>(
-                deserializer: D,
-                path: &$crate::wire::JsonPath<'_>,
-                ctx: &$crate::stream::Ctx,
-            ) -> std::result::Result<Self, D::Error> {
-                deserializer.deserialize_any($crate::stream::StructVisitor::<Self> {
-                    path,
-                    ctx,
-                    kind: std::marker::PhantomData,
-                })
-            }
-
-            fn serialize_wire<S: serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> std::result::Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(None)?;
-                let mut written: Vec<&str> = Vec::new();
-                $(
-                    if $crate::wire::WireField::is_present(&self.$field) {
-                        $crate::wire::WireField::serialize_field(&self.$field, &mut map, $key)?;
-                        written.push($key);
-                    }
-                )*
-                $crate::wire::serialize_extra(&mut map, &self.extra, &written)?;
-                map.end()
-            }
-        }
-
-        impl $crate::stream::StreamStruct for $name {
-            fn stream_entries<'de, A: serde::de::MapAccess<'de>>(
-                first: Option<String>,
-                mut map: A,
-                path: &$crate::wire::JsonPath<'_>,
-                ctx: &$crate::stream::Ctx,
-            ) -> std::result::Result<Self, A::Error> {
-                $( let mut $field: Option<$ty> = None; )*
-                let mut extra = serde_json::Map::new();
-                let mut pending = first;
-                loop {
-                    let key = match pending.take() {
-                        Some(key) => key,
-                        None => match map.next_key::<String>()? {
-                            Some(key) => key,
-                            None => break,
-                        },
-                    };
-                    match key.as_str() {
+                    Ok(Self {
                         $(
-                            $key => {
-                                let field_path = path.key($key);
-                                let seed = $crate::stream::FieldSeed::<$ty> {
-                                    path: &field_path,
-                                    ctx,
-                                    kind: std::marker::PhantomData,
-                                };
-                                match map.next_value_seed(seed)? {
-                                    $crate::stream::FieldOut::Present(read) => $field = Some(read),
-                                    $crate::stream::FieldOut::Marker(marker) => {
-                                        extra.insert(key, marker);
+                            $field: match $field {
+                                Some(read) => read,
+                                None => <$ty as $crate::wire::WireField>::when_absent(path, $key)?,
+                            },
+                        )*
+                        extra,
+                        absent,
+                    })
+                }
+
+                fn deserialize_wire<'de, D: serde::Deserializer<'de>>(
+                    deserializer: D,
+                    path: &$crate::wire::JsonPath<'_>,
+                    ctx: &$crate::stream::Ctx,
+                ) -> std::result::Result<Self, D::Error> {
+                    deserializer.deserialize_any($crate::stream::StructVisitor::<Self> {
+                        path,
+                        ctx,
+                        kind: std::marker::PhantomData,
+                    })
+                }
+
+                fn serialize_wire<S: serde::Serializer>(
+                    &self,
+                    serializer: S,
+                ) -> std::result::Result<S::Ok, S::Error> {
+                    use serde::ser::SerializeMap as _;
+                    let mut map = serializer.serialize_map(None)?;
+                    let mut written = 0u32;
+                    $(
+                        if $crate::wire::WireField::is_present(&self.$field) {
+                            $crate::wire::WireField::serialize_field(&self.$field, &mut map, $key)?;
+                            written |= 1 << (Ix::$field as u32);
+                        }
+                    )*
+                    if !self.extra.is_empty() || !self.absent.is_empty() {
+                        $crate::wire::serialize_rest(&mut map, &self.extra, &self.absent, KEYS, written)?;
+                    }
+                    map.end()
+                }
+            }
+
+            impl $crate::stream::StreamStruct for $name {
+                fn stream_entries<'de, A: serde::de::MapAccess<'de>>(
+                    first: Option<std::borrow::Cow<'de, str>>,
+                    mut map: A,
+                    path: &$crate::wire::JsonPath<'_>,
+                    ctx: &$crate::stream::Ctx,
+                ) -> std::result::Result<Self, A::Error> {
+                    $( let mut $field: Option<$ty> = None; )*
+                    let mut extra = serde_json::Map::new();
+                    let mut absent = $crate::wire::Markers::default();
+                    let mut pending = first;
+                    loop {
+                        let key = match pending.take() {
+                            Some(key) => key,
+                            None => match map.next_key_seed($crate::stream::KeySeed)? {
+                                Some(key) => key,
+                                None => break,
+                            },
+                        };
+                        match key.as_ref() {
+                            $(
+                                $key => {
+                                    let field_path = path.key($key);
+                                    let seed = $crate::stream::FieldSeed::<$ty> {
+                                        path: &field_path,
+                                        ctx,
+                                        kind: std::marker::PhantomData,
+                                    };
+                                    match map.next_value_seed(seed)? {
+                                        $crate::stream::FieldOut::Present(read) => $field = Some(read),
+                                        $crate::stream::FieldOut::Marker(marker) => {
+                                            absent.add(Ix::$field as u32, marker, extra.len());
+                                        }
                                     }
                                 }
+                            )*
+                            _ => {
+                                let value: serde_json::Value = map.next_value()?;
+                                extra.insert(key.into_owned(), value);
                             }
-                        )*
-                        _ => {
-                            let value: serde_json::Value = map.next_value()?;
-                            extra.insert(key, value);
                         }
                     }
+                    Ok(Self {
+                        $(
+                            $field: match $field {
+                                Some(read) => read,
+                                None => <$ty as $crate::wire::WireField>::when_absent(path, $key)
+                                    .map_err(|e| ctx.fail(e))?,
+                            },
+                        )*
+                        extra,
+                        absent,
+                    })
                 }
-                Ok(Self {
-                    $(
-                        $field: match $field {
-                            Some(read) => read,
-                            None => <$ty as $crate::wire::WireField>::when_absent(path, $key)
-                                .map_err(|e| ctx.fail(e))?,
-                        },
-                    )*
-                    extra,
-                })
             }
-        }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> std::result::Result<S::Ok, S::Error> {
-                $crate::wire::WireValue::serialize_wire(self, serializer)
+            impl serde::Serialize for $name {
+                fn serialize<S: serde::Serializer>(
+                    &self,
+                    serializer: S,
+                ) -> std::result::Result<S::Ok, S::Error> {
+                    $crate::wire::WireValue::serialize_wire(self, serializer)
+                }
             }
-        }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> std::result::Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                <Self as $crate::wire::WireValue>::from_wire(value, &$crate::wire::JsonPath::Root)
-                    .map_err(serde::de::Error::custom)
+            impl<'de> serde::Deserialize<'de> for $name {
+                fn deserialize<D: serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> std::result::Result<Self, D::Error> {
+                    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                    <Self as $crate::wire::WireValue>::from_wire(value, &$crate::wire::JsonPath::Root)
+                        .map_err(serde::de::Error::custom)
+                }
             }
-        }
+        };
     };
 }
 

@@ -11,7 +11,7 @@
 //!
 //! Exit codes: 0 success, 1 invalid input or a failed push, 2 usage or I/O error.
 
-use std::io::{Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -141,7 +141,10 @@ fn check(
         None => DescribeTypes::builtin(),
     };
     let bytes = read_input(file)?;
-    let doc = match Document::from_json_with(&bytes, &limits) {
+    let parsed = Document::from_json_with(&bytes, &limits);
+    // The model owns its strings: the input can go before validating and writing.
+    drop(bytes);
+    let doc = match parsed {
         Ok(doc) => doc,
         Err(err) => {
             eprintln!("{file}: {err}");
@@ -149,9 +152,13 @@ fn check(
         }
     };
     let mode = if lax { Mode::Lax } else { Mode::Strict };
-    let mut out = std::io::stdout().lock();
+    // Both streams buffered: the normalised JSON is serialised straight into stdout's buffer
+    // (no copy of the whole document in memory), problems are written in batches.
+    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut err = BufWriter::new(std::io::stderr().lock());
     let mut valid = true;
     let write_err = |e: std::io::Error| Fatal(format!("cannot write to stdout: {e}"));
+    let report_err = |e: std::io::Error| Fatal(format!("cannot write to stderr: {e}"));
     // Attribute and object collections: validated item by item, printed in their own form.
     let collection_problems: Option<Vec<Problem>> = match &doc {
         Document::Attributes(list) => Some(
@@ -174,25 +181,25 @@ fn check(
     };
     if let Some(problems) = collection_problems {
         for problem in problems {
-            eprintln!("{file}: {problem}");
+            writeln!(err, "{file}: {problem}").map_err(report_err)?;
             valid = false;
         }
-        out.write_all(&doc.to_json()).map_err(write_err)?;
+        doc.write_json(&mut out).map_err(write_err)?;
         out.write_all(b"\n").map_err(write_err)?;
     }
     for (index, event) in doc.events().iter().enumerate() {
         for problem in validate_event(event, table, mode) {
-            eprintln!("{file}: event {index}: {problem}");
+            writeln!(err, "{file}: event {index}: {problem}").map_err(report_err)?;
             valid = false;
         }
-        let json = if pretty {
-            event.to_json_pretty()
+        if pretty {
+            event.write_json_pretty(&mut out).map_err(write_err)?;
         } else {
-            event.to_json()
-        };
-        out.write_all(&json).map_err(write_err)?;
+            event.write_json(&mut out).map_err(write_err)?;
+        }
         out.write_all(b"\n").map_err(write_err)?;
     }
+    err.flush().map_err(report_err)?;
     out.flush().map_err(write_err)?;
     Ok(valid)
 }
