@@ -9,7 +9,8 @@ use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::limits::Limits;
 use crate::object::Object;
-use crate::wire::{JsonPath, Wire, WireList, WireValue};
+use crate::wire::compact::Out;
+use crate::wire::{JsonPath, Wire, WireList, WireValue, write_compact_list};
 
 /// A parsed MISP document in one of the forms MISP and PyMISP produce.
 ///
@@ -117,7 +118,9 @@ impl Document {
     /// The document in its own form, normalised: events wrapped as `{"Event":…}`, numbers as
     /// strings, flags as booleans.
     pub fn to_json(&self) -> Vec<u8> {
-        to_vec(self, false)
+        let mut out = Out::in_memory();
+        self.write_compact(&mut out);
+        out.into_bytes()
     }
 
     /// Writes what [`Document::to_json`] returns straight into `writer`, without building the
@@ -125,8 +128,45 @@ impl Document {
     ///
     /// # Errors
     /// Whatever `writer` reports.
-    pub fn write_json<W: std::io::Write>(&self, writer: W) -> std::io::Result<()> {
-        to_writer(writer, self, false)
+    pub fn write_json<W: std::io::Write>(&self, mut writer: W) -> std::io::Result<()> {
+        let mut out = Out::into_sink(&mut writer);
+        self.write_compact(&mut out);
+        out.finish()
+    }
+
+    /// The compact wire form (what the `Serialize` impl writes, without serde's overhead).
+    fn write_compact(&self, out: &mut Out<'_>) {
+        match self {
+            Self::Event(event) => write_wrapped_event(out, event),
+            Self::Events(events) => {
+                out.raw(br#"{"response":["#);
+                let mut first = true;
+                for event in events {
+                    out.separator(&mut first);
+                    write_wrapped_event(out, event);
+                    out.boundary();
+                }
+                out.raw(b"]}");
+            }
+            Self::Index(events) => write_compact_list(out, events),
+            Self::Attributes(attributes) => {
+                out.raw(br#"{"response":{"Attribute":"#);
+                write_compact_list(out, attributes);
+                out.raw(b"}}");
+            }
+            Self::Objects(objects) => {
+                out.raw(br#"{"response":["#);
+                let mut first = true;
+                for object in objects {
+                    out.separator(&mut first);
+                    out.raw(br#"{"Object":"#);
+                    object.write_compact(out);
+                    out.byte(b'}');
+                    out.boundary();
+                }
+                out.raw(b"]}");
+            }
+        }
     }
 
     fn check_counts(&self, limits: &Limits) -> Result<()> {
@@ -183,6 +223,13 @@ impl Serialize for Document {
             }
         }
     }
+}
+
+/// Writes `{"Event":…}` around `event` in the compact wire form.
+pub(crate) fn write_wrapped_event(out: &mut Out<'_>, event: &Event) {
+    out.raw(br#"{"Event":"#);
+    event.write_compact(out);
+    out.byte(b'}');
 }
 
 /// `{"Event": …}` around a borrowed event.

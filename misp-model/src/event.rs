@@ -10,7 +10,8 @@ use crate::org::Org;
 use crate::shadow_attribute::ShadowAttribute;
 use crate::tag::Tag;
 use crate::vocabulary::{Analysis, Distribution, ThreatLevel};
-use crate::wire::wire_struct;
+use crate::wire::compact::Out;
+use crate::wire::{WireValue, wire_struct};
 
 wire_struct! {
     /// A MISP event with its children, fields in the order MISP writes them.
@@ -213,7 +214,9 @@ impl Event {
 
     /// The event as MISP writes it: `{"Event":{…}}`, compact.
     pub fn to_json(&self) -> Vec<u8> {
-        crate::document::to_vec(&crate::document::Wrapped { event: self }, false)
+        let mut out = Out::in_memory();
+        crate::document::write_wrapped_event(&mut out, self);
+        out.into_bytes()
     }
 
     /// The event as `{"Event":{…}}`, indented with two spaces (the feed file layout).
@@ -227,8 +230,10 @@ impl Event {
     ///
     /// # Errors
     /// Whatever `writer` reports.
-    pub fn write_json<W: std::io::Write>(&self, writer: W) -> std::io::Result<()> {
-        crate::document::to_writer(writer, &crate::document::Wrapped { event: self }, false)
+    pub fn write_json<W: std::io::Write>(&self, mut writer: W) -> std::io::Result<()> {
+        let mut out = Out::into_sink(&mut writer);
+        crate::document::write_wrapped_event(&mut out, self);
+        out.finish()
     }
 
     /// [`Event::write_json`] for [`Event::to_json_pretty`]'s layout.
@@ -241,6 +246,8 @@ impl Event {
 
     /// The bare event object, compact (what PyMISP sends to `events/add`).
     pub fn to_json_bare(&self) -> Vec<u8> {
-        crate::document::to_vec(self, false)
+        let mut out = Out::in_memory();
+        self.write_compact(&mut out);
+        out.into_bytes()
     }
 }

@@ -395,9 +395,21 @@ impl<'de, T: WireValue> Visitor<'de> for ScalarVisitor<'_, T> {
 }
 
 /// Reads a whole document from bytes (see [`crate::Document`] for the forms).
+///
+/// The input's UTF-8 is checked once up front, so the parser does not re-check every string it
+/// reads; input that is not UTF-8 is read from the bytes instead, for serde_json's error with
+/// its line and column.
 pub(crate) fn read_document(bytes: &[u8]) -> Result<crate::Document, Error> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => read_with(serde_json::Deserializer::from_str(text)),
+        Err(_) => read_with(serde_json::Deserializer::from_slice(bytes)),
+    }
+}
+
+fn read_with<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+) -> Result<crate::Document, Error> {
     let ctx = Ctx::new();
-    let mut de = serde_json::Deserializer::from_slice(bytes);
     let result = de
         .deserialize_any(DocumentVisitor { ctx: &ctx })
         .and_then(|doc| de.end().map(|()| doc));

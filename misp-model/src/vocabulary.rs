@@ -61,6 +61,10 @@ macro_rules! small_enum {
             ) -> std::result::Result<S::Ok, S::Error> {
                 serialize_uint_str(u64::from(self.code()), serializer)
             }
+
+            fn write_compact(&self, out: &mut crate::wire::compact::Out<'_>) {
+                out.uint_string(u64::from(self.code()));
+            }
         }
 
         impl std::fmt::Display for $name {

@@ -14,6 +14,8 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 
+pub(crate) mod compact;
+
 /// A JSON path under construction: a stack-allocated linked list of segments, rendered only when an
 /// error needs it.
 #[derive(Clone, Copy)]
@@ -134,6 +136,11 @@ pub(crate) trait WireValue: Sized {
     }
     /// Writes the value the way MISP writes it.
     fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>;
+    /// Writes the value like [`Self::serialize_wire`] into the compact writer (same bytes as
+    /// serde_json's compact output); the default goes through serde.
+    fn write_compact(&self, out: &mut compact::Out<'_>) {
+        out.serde(&Wire(self));
+    }
     /// Reads the value at `path` straight from a deserializer (scalars without building a
     /// `Value`; wire structs read their entries directly).
     fn deserialize_wire<'de, D: serde::Deserializer<'de>>(
@@ -184,6 +191,10 @@ impl WireValue for String {
 
     fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self)
+    }
+
+    fn write_compact(&self, out: &mut compact::Out<'_>) {
+        out.string(self);
     }
 }
 
@@ -269,6 +280,10 @@ impl WireValue for u64 {
     fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         serialize_uint_str(*self, serializer)
     }
+
+    fn write_compact(&self, out: &mut compact::Out<'_>) {
+        out.uint_string(*self);
+    }
 }
 
 /// The error for a value that is not a flag.
@@ -322,6 +337,10 @@ impl WireValue for bool {
 
     fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_bool(*self)
+    }
+
+    fn write_compact(&self, out: &mut compact::Out<'_>) {
+        out.raw(if *self { b"true" } else { b"false" });
     }
 }
 
@@ -426,8 +445,75 @@ impl Markers {
     }
 }
 
-/// Writes what follows the typed fields: the absent markers of keys whose field was not written
+/// One entry written after the typed fields.
+pub(crate) enum Rest<'a> {
+    /// An absent marker of a typed key.
+    Marker(Absent),
+    /// An `extra` entry.
+    Extra(&'a Value),
+}
+
+/// Visits what follows the typed fields: the absent markers of keys whose field was not written
 /// and the `extra` entries (except keys a typed field already wrote), in the order they were read.
+pub(crate) fn for_each_rest<'a, E, F>(
+    extra: &'a Map<String, Value>,
+    markers: &Markers,
+    keys: &[&'static str],
+    written: u32,
+    mut entry: F,
+) -> std::result::Result<(), E>
+where
+    F: FnMut(&'a str, Rest<'a>) -> std::result::Result<(), E>,
+{
+    let bit_of = |index: usize| {
+        u32::try_from(index)
+            .ok()
+            .and_then(|i| 1u32.checked_shl(i))
+            .unwrap_or(0)
+    };
+    let marker = |entry: &mut F, index: usize| match (markers.get(index), keys.get(index)) {
+        (Some(marker), Some(key)) if written & bit_of(index) == 0 => {
+            entry(key, Rest::Marker(marker))
+        }
+        _ => Ok(()),
+    };
+    let shadowed = |key: &str| {
+        keys.iter()
+            .position(|k| *k == key)
+            .is_some_and(|i| written & bit_of(i) != 0)
+    };
+    let mut entries = extra.iter();
+    if markers.placed.is_empty() {
+        if !markers.is_empty() {
+            for index in 0..keys.len() {
+                marker(&mut entry, index)?;
+            }
+        }
+    } else {
+        let mut done = 0usize;
+        for &(index, place) in &markers.placed {
+            let place = usize::try_from(place).unwrap_or(usize::MAX);
+            while done < place {
+                let Some((key, value)) = entries.next() else {
+                    break;
+                };
+                if !shadowed(key) {
+                    entry(key, Rest::Extra(value))?;
+                }
+                done += 1;
+            }
+            marker(&mut entry, usize::from(index))?;
+        }
+    }
+    for (key, value) in entries {
+        if !shadowed(key) {
+            entry(key, Rest::Extra(value))?;
+        }
+    }
+    Ok(())
+}
+
+/// [`for_each_rest`] into a serde map.
 pub(crate) fn serialize_rest<M: SerializeMap>(
     map: &mut M,
     extra: &Map<String, Value>,
@@ -435,60 +521,35 @@ pub(crate) fn serialize_rest<M: SerializeMap>(
     keys: &[&'static str],
     written: u32,
 ) -> std::result::Result<(), M::Error> {
-    let write_marker = |map: &mut M, index: usize| -> std::result::Result<(), M::Error> {
-        let unwritten = u32::try_from(index)
-            .ok()
-            .and_then(|i| 1u32.checked_shl(i))
-            .is_some_and(|bit| written & bit == 0);
-        match (markers.get(index), keys.get(index)) {
-            (Some(marker), Some(key)) if unwritten => match marker {
-                Absent::Null => map.serialize_entry(key, &()),
-                Absent::EmptyList => map.serialize_entry(key, &[(); 0]),
-            },
-            _ => Ok(()),
-        }
-    };
-    let write_extra = |map: &mut M, key: &String, value: &Value| {
-        let shadowed = keys
-            .iter()
-            .position(|k| k == key)
-            .and_then(|i| u32::try_from(i).ok())
-            .and_then(|i| 1u32.checked_shl(i))
-            .is_some_and(|bit| written & bit != 0);
-        if shadowed {
-            Ok(())
-        } else {
-            map.serialize_entry(key, value)
-        }
-    };
-    if markers.placed.is_empty() {
-        if !markers.is_empty() {
-            for index in 0..keys.len() {
-                write_marker(map, index)?;
+    for_each_rest(extra, markers, keys, written, |key, rest| match rest {
+        Rest::Marker(Absent::Null) => map.serialize_entry(key, &()),
+        Rest::Marker(Absent::EmptyList) => map.serialize_entry(key, &[(); 0]),
+        Rest::Extra(value) => map.serialize_entry(key, value),
+    })
+}
+
+/// [`for_each_rest`] into the compact writer; `first` tells whether an entry was written yet.
+pub(crate) fn write_rest(
+    out: &mut compact::Out<'_>,
+    first: &mut bool,
+    extra: &Map<String, Value>,
+    markers: &Markers,
+    keys: &[&'static str],
+    written: u32,
+) {
+    let result: std::result::Result<(), std::convert::Infallible> =
+        for_each_rest(extra, markers, keys, written, |key, rest| {
+            out.separator(first);
+            out.string(key);
+            out.byte(b':');
+            match rest {
+                Rest::Marker(Absent::Null) => out.raw(b"null"),
+                Rest::Marker(Absent::EmptyList) => out.raw(b"[]"),
+                Rest::Extra(value) => out.value(value),
             }
-        }
-        for (key, value) in extra {
-            write_extra(map, key, value)?;
-        }
-        return Ok(());
-    }
-    let mut entries = extra.iter().peekable();
-    let mut done = 0usize;
-    for &(index, place) in &markers.placed {
-        let place = usize::try_from(place).unwrap_or(usize::MAX);
-        while done < place {
-            let Some((key, value)) = entries.next() else {
-                break;
-            };
-            write_extra(map, key, value)?;
-            done += 1;
-        }
-        write_marker(map, usize::from(index))?;
-    }
-    for (key, value) in entries {
-        write_extra(map, key, value)?;
-    }
-    Ok(())
+            Ok(())
+        });
+    let Ok(()) = result;
 }
 
 /// Reads one field of a wire struct; implemented for required, optional and list fields.
@@ -505,6 +566,9 @@ pub(crate) trait WireField: Sized {
         map: &mut M,
         key: &'static str,
     ) -> std::result::Result<(), M::Error>;
+    /// Writes the field's value into the compact writer (the caller wrote the key, and only for
+    /// a present field).
+    fn write_compact_value(&self, out: &mut compact::Out<'_>);
 }
 
 impl<T: WireValue> WireField for Option<T> {
@@ -528,6 +592,12 @@ impl<T: WireValue> WireField for Option<T> {
         match self {
             Some(value) => map.serialize_entry(key, &Wire(value)),
             None => Ok(()),
+        }
+    }
+
+    fn write_compact_value(&self, out: &mut compact::Out<'_>) {
+        if let Some(value) = self {
+            value.write_compact(out);
         }
     }
 }
@@ -563,6 +633,22 @@ impl<T: WireValue> WireField for Vec<T> {
             map.serialize_entry(key, &WireList(self))
         }
     }
+
+    fn write_compact_value(&self, out: &mut compact::Out<'_>) {
+        write_compact_list(out, self);
+    }
+}
+
+/// Writes a list of wire values as a JSON array, handing full chunks to the sink between items.
+pub(crate) fn write_compact_list<T: WireValue>(out: &mut compact::Out<'_>, items: &[T]) {
+    out.byte(b'[');
+    let mut first = true;
+    for item in items {
+        out.separator(&mut first);
+        item.write_compact(out);
+        out.boundary();
+    }
+    out.byte(b']');
 }
 
 impl WireField for String {
@@ -587,6 +673,10 @@ impl WireField for String {
         key: &'static str,
     ) -> std::result::Result<(), M::Error> {
         map.serialize_entry(key, self.as_str())
+    }
+
+    fn write_compact_value(&self, out: &mut compact::Out<'_>) {
+        out.string(self);
     }
 }
 
@@ -716,6 +806,24 @@ macro_rules! wire_struct {
                         $crate::wire::serialize_rest(&mut map, &self.extra, &self.absent, KEYS, written)?;
                     }
                     map.end()
+                }
+
+                fn write_compact(&self, out: &mut $crate::wire::compact::Out<'_>) {
+                    out.byte(b'{');
+                    let mut first = true;
+                    let mut written = 0u32;
+                    $(
+                        if $crate::wire::WireField::is_present(&self.$field) {
+                            out.separator(&mut first);
+                            out.raw(concat!("\"", $key, "\":").as_bytes());
+                            $crate::wire::WireField::write_compact_value(&self.$field, out);
+                            written |= 1 << (Ix::$field as u32);
+                        }
+                    )*
+                    if !self.extra.is_empty() || !self.absent.is_empty() {
+                        $crate::wire::write_rest(out, &mut first, &self.extra, &self.absent, KEYS, written);
+                    }
+                    out.byte(b'}');
                 }
             }
 

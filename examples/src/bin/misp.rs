@@ -201,6 +201,9 @@ fn check(
     }
     err.flush().map_err(report_err)?;
     out.flush().map_err(write_err)?;
+    // The process ends right after this: leave the (possibly huge) model to the OS instead of
+    // freeing its allocations one by one.
+    std::mem::forget(doc);
     Ok(valid)
 }
 
