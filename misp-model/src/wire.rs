@@ -705,7 +705,7 @@ macro_rules! wire_struct {
             /// `absent_marker`.)
             pub extra: serde_json::Map<String, serde_json::Value>,
             /// Typed keys read as `null`/`[]`, written back where they were read.
-            absent: $crate::wire::Markers,
+            pub(crate) absent: $crate::wire::Markers,
         }
 
         const _: () = {

@@ -218,3 +218,203 @@ fn construction_in_code_is_deterministic() {
     );
     assert_eq!(Event::from_json(json.as_bytes()).unwrap(), event);
 }
+
+/// An event with every writer path: markers in and out of MISP's layout, unknown keys with
+/// nested values and floats, escapes, non-ASCII, objects, references, sightings and galaxies.
+const AWKWARD: &str = r#"{"Event":{"RelatedEvent":[],"info":"tab\tquote\"back\\slash\u0001 é 漢","Galaxy":[],"zzz":1.5,"ShadowAttribute":null,"uuid":"8c2f7a8e-52f1-4c5e-9a5e-6f1d2b3c4d5e","id":"7","distribution":"4","sharing_group_id":3,"published":"1","Orgc":{"name":"ACME","x":null},"Attribute":[{"first_seen":null,"type":"ip-dst","x":[1,{"a":null}],"object_relation":null,"value":"1.2.3.4","Tag":[],"comment":"a\"b\\c\n"},{"id":"18446744073709551615","type":"md5","value":"v","to_ids":"0","distribution":5,"Sighting":[{"type":"1","Organisation":{"name":"o"}}],"Galaxy":[{"name":"g","GalaxyCluster":[{"value":"c","meta":{"k":["v",-2,1e300]}}]}]}],"Object":[{"name":"file","meta-category":"file","ObjectReference":[{"source_uuid":"u","referenced_uuid":"v","Object":{"x":1}}],"Attribute":[{"type":"sha256","value":"ab","object_relation":"sha256","last_seen":null}]}],"EventReport":[{"name":"r","content":"c","distribution":"1"}],"Tag":[{"name":"tlp:green","local":0,"numerical_value":null}]}}"#;
+
+#[test]
+fn absent_markers_are_kept_apart_from_extra_and_written_back_where_they_were() {
+    let e = Event::from_json(AWKWARD.as_bytes()).unwrap();
+    let a = &e.attributes[0];
+    assert_eq!(a.absent_marker("first_seen"), Some(serde_json::Value::Null));
+    assert_eq!(a.absent_marker("Tag"), Some(json!([])));
+    assert_eq!(a.absent_marker("last_seen"), None);
+    assert_eq!(a.absent_marker("no-such-key"), None);
+    assert_eq!(a.extra.keys().collect::<Vec<_>>(), ["x"]);
+    assert_eq!(
+        e.absent_marker("ShadowAttribute"),
+        Some(serde_json::Value::Null)
+    );
+    assert_eq!(e.absent_marker("Object"), None, "Object is read as a list");
+    assert_eq!(e.objects.len(), 1);
+    assert_eq!(e.absent_marker("Galaxy"), Some(json!([])));
+    assert_eq!(
+        e.extra.keys().collect::<Vec<_>>(),
+        ["RelatedEvent", "zzz"],
+        "typed keys never land in extra"
+    );
+    let written = String::from_utf8(a.to_owned().to_json_attribute()).unwrap();
+    assert_eq!(
+        written,
+        r#"{"type":"ip-dst","comment":"a\"b\\c\n","value":"1.2.3.4","first_seen":null,"x":[1,{"a":null}],"object_relation":null,"Tag":[]}"#
+    );
+    // MISP's own layout (markers in key order, no unknown keys) needs no explicit places.
+    let misp = br#"{"info":"x","Attribute":[{"type":"md5","object_relation":null,"first_seen":null,"value":"v","Galaxy":[],"ShadowAttribute":[],"later":1}]}"#;
+    let e = Event::from_json(misp).unwrap();
+    assert!(e.attributes[0].absent.placed.is_empty());
+    assert_eq!(
+        String::from_utf8(e.attributes[0].to_json_attribute()).unwrap(),
+        r#"{"type":"md5","value":"v","object_relation":null,"first_seen":null,"Galaxy":[],"ShadowAttribute":[],"later":1}"#
+    );
+}
+
+impl Attribute {
+    /// The attribute alone in the compact wire form (test helper).
+    fn to_json_attribute(&self) -> Vec<u8> {
+        let mut out = crate::wire::compact::Out::in_memory();
+        crate::wire::WireValue::write_compact(self, &mut out);
+        out.into_bytes()
+    }
+}
+
+#[test]
+fn repeated_keys_keep_their_first_place_and_last_marker() {
+    let e = event(json!({"info": "x"})).unwrap();
+    assert!(e.absent.is_empty());
+    let raw = br#"{"info":"x","Attribute":[{"type":"a","Tag":null,"y":1,"Tag":[],"value":"v","comment":null,"comment":"c"}]}"#;
+    let e = Event::from_json(raw).unwrap();
+    let a = &e.attributes[0];
+    assert_eq!(a.absent_marker("Tag"), Some(json!([])));
+    assert_eq!(a.comment.as_deref(), Some("c"));
+    // The typed comment wins over its earlier null; Tag stays before y as first read.
+    assert_eq!(
+        String::from_utf8(a.to_json_attribute()).unwrap(),
+        r#"{"type":"a","comment":"c","value":"v","Tag":[],"y":1}"#
+    );
+}
+
+#[test]
+fn markers_give_way_to_fields_set_later_and_can_be_cleared() {
+    let raw = br#"{"info":"x","Attribute":[{"type":"a","value":"v","first_seen":null,"Tag":[]}]}"#;
+    let mut e = Event::from_json(raw).unwrap();
+    let a = &mut e.attributes[0];
+    a.first_seen = Some("2024-01-01T00:00:00Z".to_owned());
+    assert_eq!(
+        String::from_utf8(a.to_json_attribute()).unwrap(),
+        r#"{"type":"a","first_seen":"2024-01-01T00:00:00Z","value":"v","Tag":[]}"#
+    );
+    a.clear_absent_markers();
+    assert_eq!(a.absent_marker("Tag"), None);
+    assert_eq!(
+        String::from_utf8(a.to_json_attribute()).unwrap(),
+        r#"{"type":"a","first_seen":"2024-01-01T00:00:00Z","value":"v"}"#
+    );
+}
+
+#[test]
+fn the_value_reader_keeps_markers_like_the_byte_reader() {
+    let value: serde_json::Value = serde_json::from_str(AWKWARD).unwrap();
+    let from_value = Document::from_value(value).unwrap();
+    let from_bytes = Document::from_json(AWKWARD.as_bytes()).unwrap();
+    assert_eq!(from_value, from_bytes);
+    assert_eq!(from_value.to_json(), from_bytes.to_json());
+}
+
+#[test]
+fn the_compact_writer_writes_what_the_serde_impls_write() {
+    let e = Event::from_json(AWKWARD.as_bytes()).unwrap();
+    let serde_form = serde_json::to_vec(&crate::document::Wrapped { event: &e }).unwrap();
+    assert_eq!(
+        String::from_utf8(e.to_json()).unwrap(),
+        String::from_utf8(serde_form).unwrap()
+    );
+    assert_eq!(e.to_json_bare(), serde_json::to_vec(&e).unwrap());
+    let mut streamed = Vec::new();
+    e.write_json(&mut streamed).unwrap();
+    assert_eq!(streamed, e.to_json());
+    let mut pretty = Vec::new();
+    e.write_json_pretty(&mut pretty).unwrap();
+    assert_eq!(pretty, e.to_json_pretty());
+    // Every document form.
+    for raw in [
+        AWKWARD.to_owned(),
+        format!(r#"{{"response":[{AWKWARD},{{"info":"b"}}]}}"#),
+        format!("[{}]", &AWKWARD[9..AWKWARD.len() - 1]),
+        r#"{"response":{"Attribute":[{"type":"md5","value":"x","Event":{"uuid":"u"}}]}}"#
+            .to_owned(),
+        r#"{"response":{"Attribute":[]}}"#.to_owned(),
+        r#"{"response":[{"Object":{"name":"file","x":null}},{"Object":{"name":"url"}}]}"#
+            .to_owned(),
+        r#"{"response":[]}"#.to_owned(),
+    ] {
+        let doc = Document::from_json(raw.as_bytes()).unwrap();
+        let compact = doc.to_json();
+        assert_eq!(compact, serde_json::to_vec(&doc).unwrap(), "{raw}");
+        let mut streamed = Vec::new();
+        doc.write_json(&mut streamed).unwrap();
+        assert_eq!(streamed, compact, "{raw}");
+    }
+}
+
+#[test]
+fn input_that_is_not_utf8_is_a_json_error_with_its_position() {
+    let raw = b"{\"info\": \"x\",\n \"comment\": \"\xff\"}";
+    let expected = serde_json::from_slice::<serde_json::Value>(raw).unwrap_err();
+    match Event::from_json(raw) {
+        Err(Error::Json { line, column, .. }) => {
+            assert_eq!((line, column), (expected.line(), expected.column()));
+            assert_eq!(line, 2);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn scalars_read_without_a_value_keep_the_value_error_messages() {
+    let cases: [(&str, &str, &str); 6] = [
+        (r#""id": 1.5"#, "1.5", "a non-negative integer"),
+        (r#""id": -1"#, "-1", "a non-negative integer"),
+        (
+            r#""id": "18446744073709551616""#,
+            "18446744073709551616",
+            "a non-negative integer",
+        ),
+        (r#""to_ids": [1, 2]"#, "[1,2]", "a flag"),
+        (
+            r#""distribution": {"a": 1}"#,
+            r#"{"a":1}"#,
+            "a distribution level",
+        ),
+        (r#""distribution": "9""#, "9", "a distribution level"),
+    ];
+    for (entry, want_value, want_expected) in cases {
+        let raw = format!(r#"{{"info":"x","Attribute":[{{"type":"a","value":"v",{entry}}}]}}"#);
+        match Event::from_json(raw.as_bytes()) {
+            Err(Error::InvalidValue {
+                path,
+                value,
+                expected,
+            }) => {
+                assert!(path.starts_with("Attribute[0]."), "{path}");
+                assert_eq!(value, want_value);
+                assert!(expected.starts_with(want_expected), "{expected}");
+            }
+            other => panic!("{entry}: {other:?}"),
+        }
+    }
+    match Event::from_json(br#"{"info":"x","Attribute":[{"type":"a","value":"v","uuid":[]}]}"#) {
+        Err(Error::WrongType { path, found, .. }) => {
+            assert_eq!((path.as_str(), found), ("Attribute[0].uuid", "array"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[cfg(feature = "proptest")]
+mod properties {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn compact_writer_matches_serde(event in crate::strategy::event()) {
+            let serde_form = serde_json::to_vec(&crate::document::Wrapped { event: &event }).unwrap();
+            prop_assert_eq!(event.to_json(), serde_form);
+            let mut streamed = Vec::new();
+            event.write_json(&mut streamed).unwrap();
+            prop_assert_eq!(streamed, event.to_json());
+        }
+    }
+}
