@@ -828,7 +828,7 @@ fn splice(doc: &Doc<'_>, start: usize, end: usize, injections: &[Injection]) -> 
 /// Decodes text-only content (text, CDATA sections, references) in `body[start..end]`.
 fn decode_text(doc: &Doc<'_>, start: usize, end: usize) -> Content {
     let raw = doc.body.get(start..end).unwrap_or_default();
-    if !raw.contains(['&', '<', '\r']) {
+    if !raw.bytes().any(|b| matches!(b, b'&' | b'<' | b'\r')) {
         return Content::from_parts_unchecked(ContentKind::Text, doc.body_bytes.slice(start..end));
     }
     let mut out = String::with_capacity(raw.len());
@@ -853,7 +853,10 @@ fn decode_text(doc: &Doc<'_>, start: usize, end: usize) -> Content {
             }
             rest = tail;
         } else {
-            let cut = rest.find(['&', '<']).unwrap_or(rest.len());
+            let cut = rest
+                .bytes()
+                .position(|b| b == b'&' || b == b'<')
+                .unwrap_or(rest.len());
             let (text, tail) = rest.split_at(cut);
             push_normalized(&mut out, text);
             rest = tail;
