@@ -88,6 +88,19 @@ for target in "${targets[@]}"; do
         "$root/taxii1-core/tests/data/corpus/invalid" ;;
     eiq_json) seed "$target" required "$shared/corpus/eiq" ;;
     misp_json) seed "$target" required "$shared/corpus/misp/events" ;;
+    mapping) seed "$target" required "$shared/corpus/eiq" ;;
+    taxii_http_response)
+      # The target's input is a 2-byte status, header lines, an empty line and the body:
+      # wrap each valid TAXII message as a 200 response (also a POST request) in its version.
+      mkdir -p "$fuzz_dir/corpus/$target"
+      for file in "$root"/taxii1-core/tests/data/corpus/valid/*; do
+        [ -f "$file" ] && [ "$(stat -c %s "$file")" -le "$max_len" ] || continue
+        v=1.1
+        grep -q 'taxii_xml_binding-1.0' "$file" && v=1.0
+        { printf '\x00\xc8content-type: application/xml\r\nx-taxii-content-type: urn:taxii.mitre.org:message:xml:%s\r\nx-taxii-services: urn:taxii.mitre.org:services:%s\r\n\r\n' "$v" "$v"
+          cat "$file"; } >"$fuzz_dir/corpus/$target/seed-http-$(basename "$file")"
+      done
+      echo "  $target: wrapped taxii1-core/tests/data/corpus/valid as HTTP exchanges" ;;
   esac
   # Earlier crashes stay in the corpus so a smoke run re-checks them first.
   seed "$target" optional "$fuzz_dir/regressions/$target"
