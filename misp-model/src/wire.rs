@@ -425,6 +425,27 @@ impl Markers {
         }
     }
 
+    /// Forgets the marker of typed key `index` (its key was read again, with a value): the value
+    /// wins, as it does when written. Keeps the compact form when what is left allows it.
+    pub(crate) fn remove(&mut self, index: u32) {
+        let Some(bit) = 1u32.checked_shl(index) else {
+            return;
+        };
+        if (self.null | self.empty) & bit == 0 {
+            return;
+        }
+        self.null &= !bit;
+        self.empty &= !bit;
+        if !self.placed.is_empty() {
+            self.placed.retain(|(i, _)| u32::from(*i) != index);
+            let in_layout = self.placed.iter().all(|(_, place)| *place == 0)
+                && self.placed.iter().map(|(i, _)| *i).is_sorted();
+            if in_layout {
+                self.placed.clear();
+            }
+        }
+    }
+
     /// The marker of typed key `index`, if it was read as one.
     pub(crate) fn get(&self, index: usize) -> Option<Absent> {
         let bit = u32::try_from(index)
@@ -751,12 +772,17 @@ macro_rules! wire_struct {
                         match key.as_str() {
                             $(
                                 $key => match $crate::wire::absent_marker(&value) {
-                                    Some(marker) => absent.add(Ix::$field as u32, marker, extra.len()),
+                                    Some(marker) => {
+                                        if $field.is_none() {
+                                            absent.add(Ix::$field as u32, marker, extra.len());
+                                        }
+                                    }
                                     None => {
                                         $field = Some(<$ty as $crate::wire::WireField>::from_present(
                                             value,
                                             &path.key($key),
                                         )?);
+                                        absent.remove(Ix::$field as u32);
                                     }
                                 },
                             )*
@@ -855,10 +881,17 @@ macro_rules! wire_struct {
                                         ctx,
                                         kind: std::marker::PhantomData,
                                     };
+                                    // A repeated key: a value wins over a marker (as when
+                                    // written), so a round trip gives the same model.
                                     match map.next_value_seed(seed)? {
-                                        $crate::stream::FieldOut::Present(read) => $field = Some(read),
+                                        $crate::stream::FieldOut::Present(read) => {
+                                            $field = Some(read);
+                                            absent.remove(Ix::$field as u32);
+                                        }
                                         $crate::stream::FieldOut::Marker(marker) => {
-                                            absent.add(Ix::$field as u32, marker, extra.len());
+                                            if $field.is_none() {
+                                                absent.add(Ix::$field as u32, marker, extra.len());
+                                            }
                                         }
                                     }
                                 }

@@ -187,24 +187,46 @@ fn check(
         doc.write_json(&mut out).map_err(write_err)?;
         out.write_all(b"\n").map_err(write_err)?;
     }
-    for (index, event) in doc.events().iter().enumerate() {
-        for problem in validate_event(event, table, mode) {
+    // Validation only reads the model: it runs on a second thread while this one writes, so
+    // the two passes over a large event overlap.
+    let events = doc.events();
+    let (problems, written) = std::thread::scope(|scope| {
+        let validation = scope.spawn(|| {
+            events
+                .iter()
+                .map(|event| validate_event(event, table, mode))
+                .collect::<Vec<_>>()
+        });
+        let written = write_events(events, pretty, &mut out);
+        (validation.join(), written)
+    });
+    let problems = problems.map_err(|_| Fatal("validation stopped unexpectedly".to_owned()))?;
+    for (index, event_problems) in problems.iter().enumerate() {
+        for problem in event_problems {
             writeln!(err, "{file}: event {index}: {problem}").map_err(report_err)?;
             valid = false;
         }
-        if pretty {
-            event.write_json_pretty(&mut out).map_err(write_err)?;
-        } else {
-            event.write_json(&mut out).map_err(write_err)?;
-        }
-        out.write_all(b"\n").map_err(write_err)?;
     }
+    written.map_err(write_err)?;
     err.flush().map_err(report_err)?;
     out.flush().map_err(write_err)?;
     // The process ends right after this: leave the (possibly huge) model to the OS instead of
     // freeing its allocations one by one.
     std::mem::forget(doc);
     Ok(valid)
+}
+
+/// Writes each event normalised, one per line (indented when `pretty`).
+fn write_events(events: &[Event], pretty: bool, out: &mut impl Write) -> std::io::Result<()> {
+    for event in events {
+        if pretty {
+            event.write_json_pretty(&mut *out)?;
+        } else {
+            event.write_json(&mut *out)?;
+        }
+        out.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 /// Writes `bytes` to `dir/name` through a temporary file and a rename.

@@ -418,3 +418,40 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_repeated_typed_key_reads_back_as_the_same_model() {
+    // Found by the misp_json fuzz target: `[]` then a value for the same key.
+    for (raw, galaxies) in [
+        (
+            br#"{"info":"x","Shant":[],"Galaxy":[],"Galaxy":[{"name":"file"}]}"#.as_slice(),
+            1,
+        ),
+        (br#"{"info":"x","Galaxy":[{"name":"file"}],"Galaxy":[]}"#, 1),
+        (
+            br#"{"info":"x","a":1,"date":null,"b":2,"date":"2024-05-17","Tag":null}"#,
+            0,
+        ),
+    ] {
+        let first = Event::from_json(raw).unwrap();
+        assert_eq!(first.galaxies.len(), galaxies);
+        assert_eq!(first.absent_marker("Galaxy"), None);
+        let written = first.to_json();
+        let second = Event::from_json(&written).unwrap();
+        assert_eq!(second, first, "{}", String::from_utf8_lossy(&written));
+        assert_eq!(second.to_json(), written);
+    }
+    // Tag's marker then date's out of key order: explicit places, until date gets its value.
+    let e = Event::from_json(br#"{"info":"x","Tag":null,"date":null,"a":1,"date":"2024-05-17"}"#)
+        .unwrap();
+    assert_eq!(e.date.as_deref(), Some("2024-05-17"));
+    assert_eq!(e.absent_marker("date"), None);
+    assert!(
+        e.absent.placed.is_empty(),
+        "back in MISP's layout once date has a value"
+    );
+    assert_eq!(
+        String::from_utf8(e.to_json_bare()).unwrap(),
+        r#"{"date":"2024-05-17","info":"x","Tag":null,"a":1}"#
+    );
+}
