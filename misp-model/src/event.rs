@@ -70,7 +70,7 @@ wire_struct! {
         pub disable_correlation: Option<bool> = "disable_correlation",
         /// UUID of the event this one extends (`""` when none).
         pub extends_uuid: Option<String> = "extends_uuid",
-        /// Whether the event is signed/protected (`null` is kept in `extra`).
+        /// Whether the event is signed/protected (a `null` is kept: see [`Event::absent_marker`]).
         pub protected: Option<bool> = "protected",
         /// Creator's e-mail (exports only).
         pub event_creator_email: Option<String> = "event_creator_email",

@@ -3,8 +3,14 @@
 //! MISP writes every integer as a JSON string and every flag as a JSON boolean, but real data also
 //! carries integers, `"1"`/`"0"` flags and `null` where a value is optional. The readers here accept
 //! all of those spellings (with typed errors naming the JSON path for anything else); the writers
-//! always emit MISP's own spelling. Keys the model does not know, and `null`/empty-list values of
-//! known keys, stay in each item's `extra` map so a round trip loses nothing.
+//! always emit MISP's own spelling. Keys the model does not know stay in each item's `extra` map;
+//! `null`/empty-list values of known keys are remembered as compact markers ([`Markers`]) and
+//! written back where they were read, so a round trip loses nothing.
+//!
+//! Performance notes (a 100k-attribute event is ~47 MB): keys are matched borrowed from the input,
+//! scalars are read without building a `serde_json::Value` (one is built only for an error
+//! message), markers cost no allocation in MISP's usual key layout, and the compact writer
+//! ([`compact`]) bypasses serde for the model's own fields.
 
 use std::fmt;
 
