@@ -115,11 +115,12 @@ fn version_from_binding(value: &http::HeaderValue) -> Option<Version> {
         .and_then(|v| Version::from_message_binding(v.trim()))
 }
 
-/// A header value shortened for error messages.
+/// A header value shortened for error messages, keeping only characters a status message can
+/// carry in XML (no control characters, no U+FFFE/U+FFFF; invalid UTF-8 becomes U+FFFD).
 fn excerpt(value: &[u8], max: usize) -> String {
     String::from_utf8_lossy(value)
         .chars()
-        .filter(|c| !c.is_control() || *c == ' ')
+        .filter(|c| !c.is_control() && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
         .take(max)
         .collect()
 }

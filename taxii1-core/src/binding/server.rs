@@ -438,6 +438,28 @@ mod tests {
         *Server::new().parse_request(request, id("9")).unwrap_err()
     }
 
+    /// Fuzz regression (`fuzz/regressions/taxii_http_response/
+    /// rejection-echoes-noncharacter-in-binding-header`): a rejection echoed a U+FFFF from the
+    /// request header into its status message, which then could not be written as XML.
+    #[test]
+    fn rejections_never_echo_characters_xml_cannot_carry() {
+        let request = Request::post("/x")
+            .header("content-type", "application/xml")
+            .header(
+                "x-taxii-content-type",
+                http::HeaderValue::from_bytes(b"\xef\xbf\xbf").unwrap(),
+            )
+            .body(Bytes::from_static(DISCOVERY))
+            .unwrap();
+        let rejection = rejected(request);
+        assert_eq!(
+            rejection.status.as_ref().unwrap().status_type,
+            StatusType::UNSUPPORTED_MESSAGE
+        );
+        let response = Server::new().rejection_response(&rejection).unwrap();
+        assert!(Message::from_xml(response.body()).is_ok());
+    }
+
     #[test]
     fn bad_requests_get_the_prescribed_answers() {
         let r = rejected(Request::get("/x").body(Bytes::new()).unwrap());
