@@ -286,7 +286,8 @@ impl<'de, T: WireValue> Visitor<'de> for NullOrVisitor<'_, T> {
     }
 }
 
-fn null_or<'de, T: WireValue, D: Deserializer<'de>>(
+/// Reads a field whose value is a wire struct: `null` is a marker, anything else the struct.
+pub(crate) fn null_or<'de, T: WireValue, D: Deserializer<'de>>(
     deserializer: D,
     path: &JsonPath<'_>,
     ctx: &Ctx,
@@ -304,7 +305,7 @@ impl<T: WireValue> StreamField for Option<T> {
         path: &JsonPath<'_>,
         ctx: &Ctx,
     ) -> Result<FieldOut<Self>, D::Error> {
-        Ok(match null_or::<T, D>(deserializer, path, ctx)? {
+        Ok(match T::deserialize_field_wire(deserializer, path, ctx)? {
             FieldOut::Present(value) => FieldOut::Present(Some(value)),
             FieldOut::Marker(marker) => FieldOut::Marker(marker),
         })
@@ -317,7 +318,7 @@ impl StreamField for String {
         path: &JsonPath<'_>,
         ctx: &Ctx,
     ) -> Result<FieldOut<Self>, D::Error> {
-        null_or::<Self, D>(deserializer, path, ctx)
+        Self::deserialize_field_wire(deserializer, path, ctx)
     }
 }
 
@@ -391,6 +392,63 @@ impl<'de, T: WireValue> Visitor<'de> for ScalarVisitor<'_, T> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
         let value = <Value as serde::Deserialize>::deserialize(MapAccessDeserializer::new(map))?;
         self.read_value(value)
+    }
+}
+
+/// Default streaming read of a scalar field: like [`scalar`], with `null` as the absent marker
+/// (one pass over the value instead of a `null` check and then the scalar).
+pub(crate) fn scalar_field<'de, T: WireValue, D: Deserializer<'de>>(
+    deserializer: D,
+    path: &JsonPath<'_>,
+    ctx: &Ctx,
+) -> Result<FieldOut<T>, D::Error> {
+    deserializer.deserialize_any(ScalarFieldVisitor(ScalarVisitor {
+        path,
+        ctx,
+        kind: PhantomData,
+    }))
+}
+
+/// Visitor behind [`scalar_field`].
+struct ScalarFieldVisitor<'p, T>(ScalarVisitor<'p, T>);
+
+impl<'de, T: WireValue> Visitor<'de> for ScalarFieldVisitor<'_, T> {
+    type Value = FieldOut<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        self.0.read(Scalar::Bool(v)).map(FieldOut::Present)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        self.0.read(Scalar::I64(v)).map(FieldOut::Present)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        self.0.read(Scalar::U64(v)).map(FieldOut::Present)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.0.read(Scalar::F64(v)).map(FieldOut::Present)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.0.read(Scalar::Str(v)).map(FieldOut::Present)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(FieldOut::Marker(Absent::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_seq(seq).map(FieldOut::Present)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_map(map).map(FieldOut::Present)
     }
 }
 

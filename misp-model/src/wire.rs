@@ -156,6 +156,15 @@ pub(crate) trait WireValue: Sized {
     ) -> std::result::Result<Self, D::Error> {
         crate::stream::scalar(deserializer, path, ctx)
     }
+    /// Reads the value of a typed field at `path`: `null` is the absent marker, anything else
+    /// as [`Self::deserialize_wire`] reads it.
+    fn deserialize_field_wire<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+        path: &JsonPath<'_>,
+        ctx: &crate::stream::Ctx,
+    ) -> std::result::Result<crate::stream::FieldOut<Self>, D::Error> {
+        crate::stream::scalar_field(deserializer, path, ctx)
+    }
 }
 
 /// Adapter that serialises a [`WireValue`] with its wire representation.
@@ -511,10 +520,12 @@ where
     };
     let mut entries = extra.iter();
     if markers.placed.is_empty() {
-        if !markers.is_empty() {
-            for index in 0..keys.len() {
-                marker(&mut entry, index)?;
-            }
+        // Only the set bits, lowest (first in key order) first.
+        let mut pending = (markers.null | markers.empty) & !written;
+        while pending != 0 {
+            let index = pending.trailing_zeros();
+            pending &= pending - 1;
+            marker(&mut entry, usize::try_from(index).unwrap_or(usize::MAX))?;
         }
     } else {
         let mut done = 0usize;
@@ -819,6 +830,14 @@ macro_rules! wire_struct {
                         ctx,
                         kind: std::marker::PhantomData,
                     })
+                }
+
+                fn deserialize_field_wire<'de, D: serde::Deserializer<'de>>(
+                    deserializer: D,
+                    path: &$crate::wire::JsonPath<'_>,
+                    ctx: &$crate::stream::Ctx,
+                ) -> std::result::Result<$crate::stream::FieldOut<Self>, D::Error> {
+                    $crate::stream::null_or(deserializer, path, ctx)
                 }
 
                 fn serialize_wire<S: serde::Serializer>(
