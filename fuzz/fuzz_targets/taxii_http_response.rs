@@ -127,7 +127,10 @@ fn round_trip(message: &Message, version: Version) {
             String::from_utf8_lossy(&xml)
         ),
     };
-    assert_eq!(again.version, version, "written as {version}, read back as another version");
+    assert_eq!(
+        again.version, version,
+        "written as {version}, read back as another version"
+    );
     assert_eq!(
         &again.message,
         message,
@@ -243,7 +246,10 @@ fn check_rejection(rejection: &Rejection, server: &Server) {
     match (rejection.http_status.as_u16(), &rejection.status) {
         (200, Some(status)) => {
             assert!(
-                status.message.as_deref().is_some_and(|m| !m.trim().is_empty()),
+                status
+                    .message
+                    .as_deref()
+                    .is_some_and(|m| !m.trim().is_empty()),
                 "a status rejection without a message: {status:?}"
             );
         }
@@ -266,7 +272,12 @@ fn check_server(exchange: &Exchange, limits: &Limits) {
     let server = Server::new().with_limits(limits.clone());
     match server.parse_request(request, MessageId::from_u64(100)) {
         Ok(incoming) => {
-            assert_eq!(exchange.method, Method::POST, "accepted a {} request", exchange.method);
+            assert_eq!(
+                exchange.method,
+                Method::POST,
+                "accepted a {} request",
+                exchange.method
+            );
             assert!(
                 !incoming.message.kind().is_response(),
                 "accepted a {:?} as a request",
