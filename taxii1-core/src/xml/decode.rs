@@ -168,6 +168,18 @@ fn check_attrs(element: &Element, allowed: &[&str], path: &Path<'_>) -> Result<(
     Ok(())
 }
 
+/// Fails when a simple-content element (a string, URI, number or timestamp) has child elements.
+fn leaf(element: &Element, path: &Path<'_>) -> Result<()> {
+    match element.children.first() {
+        Some(extra) => Err(Error::UnexpectedElement {
+            path: path.to_string(),
+            found: extra.local.clone(),
+            offset: extra.offset,
+        }),
+        None => Ok(()),
+    }
+}
+
 fn req_attr<'e>(element: &'e Element, name: &'static str, path: &Path<'_>) -> Result<&'e str> {
     element.attr(name).ok_or_else(|| Error::MissingAttribute {
         path: path.to_string(),
@@ -432,19 +444,7 @@ impl Decoder {
         match self.version {
             Version::V1_0 => {
                 check_attrs(e, &[], p)?;
-                let kids = Kids {
-                    element: e,
-                    at: e.children.len(),
-                    path: p,
-                };
-                if let Some(extra) = e.children.first() {
-                    return Err(Error::UnexpectedElement {
-                        path: p.to_string(),
-                        found: extra.local.clone(),
-                        offset: extra.offset,
-                    });
-                }
-                let _ = kids;
+                leaf(e, p)?;
                 Ok(ContentBinding::new(e.text.trim()))
             }
             Version::V1_1 => {
@@ -497,13 +497,7 @@ impl Decoder {
                 check_attrs(sd, &[], &p)?;
                 match self.version {
                     Version::V1_0 => {
-                        if let Some(extra) = sd.children.first() {
-                            return Err(Error::UnexpectedElement {
-                                path: p.to_string(),
-                                found: extra.local.clone(),
-                                offset: extra.offset,
-                            });
-                        }
+                        leaf(sd, &p)?;
                         Some(StatusDetail::Text(sd.text.clone()))
                     }
                     Version::V1_1 => {
@@ -1149,13 +1143,7 @@ impl Decoder {
             .map(|v| parse_bool(v, rp.attr("partial_count"), e.offset))
             .transpose()?
             .unwrap_or(false);
-        if let Some(extra) = e.children.first() {
-            return Err(Error::UnexpectedElement {
-                path: rp.to_string(),
-                found: extra.local.clone(),
-                offset: extra.offset,
-            });
-        }
+        leaf(e, &rp)?;
         Ok(Some(RecordCount {
             count,
             partial_count,
@@ -1544,13 +1532,7 @@ fn criterion(e: &Element, p: &Path<'_>) -> Result<Criterion> {
     for (i, param) in tk.many(&Ns::Tdq, "Parameter").into_iter().enumerate() {
         let pp = tp.item("Parameter", i);
         check_attrs(param, &["name"], &pp)?;
-        if let Some(extra) = param.children.first() {
-            return Err(Error::UnexpectedElement {
-                path: pp.to_string(),
-                found: extra.local.clone(),
-                offset: extra.offset,
-            });
-        }
+        leaf(param, &pp)?;
         parameters.push(Parameter {
             name: req_attr(param, "name", &pp)?.to_owned(),
             value: param.text.clone(),
