@@ -107,6 +107,22 @@ impl<'e, 'p> Kids<'e, 'p> {
         }
     }
 
+    /// An optional simple-content child (no child elements allowed).
+    fn opt_leaf(&mut self, ns: &Ns, local: &'static str) -> Result<Option<&'e Element>> {
+        let child = self.opt(ns, local);
+        if let Some(e) = child {
+            leaf(e, &self.path.child(local))?;
+        }
+        Ok(child)
+    }
+
+    /// A required simple-content child (no child elements allowed).
+    fn req_leaf(&mut self, ns: &Ns, local: &'static str) -> Result<&'e Element> {
+        let e = self.req(ns, local)?;
+        leaf(e, &self.path.child(local))?;
+        Ok(e)
+    }
+
     fn req(&mut self, ns: &Ns, local: &'static str) -> Result<&'e Element> {
         self.opt(ns, local).ok_or_else(|| Error::MissingElement {
             path: self.path.to_string(),
@@ -362,12 +378,12 @@ impl Decoder {
         Ok(out)
     }
 
-    fn text(&self, kids: &mut Kids<'_, '_>, local: &'static str) -> Option<String> {
-        kids.opt(&self.ns, local).map(|e| e.text.clone())
+    fn text(&self, kids: &mut Kids<'_, '_>, local: &'static str) -> Result<Option<String>> {
+        Ok(kids.opt_leaf(&self.ns, local)?.map(|e| e.text.clone()))
     }
 
     fn uri(&self, kids: &mut Kids<'_, '_>, local: &'static str) -> Result<String> {
-        Ok(kids.req(&self.ns, local)?.text.trim().to_owned())
+        Ok(kids.req_leaf(&self.ns, local)?.text.trim().to_owned())
     }
 
     fn uris(
@@ -376,11 +392,11 @@ impl Decoder {
         local: &'static str,
         at_least_one: bool,
     ) -> Result<Vec<String>> {
-        let out: Vec<String> = kids
-            .many(&self.ns, local)
-            .into_iter()
-            .map(|e| e.text.trim().to_owned())
-            .collect();
+        let mut out = Vec::new();
+        for e in kids.many(&self.ns, local) {
+            leaf(e, &kids.path.child(local))?;
+            out.push(e.text.trim().to_owned());
+        }
         if at_least_one && out.is_empty() {
             return Err(Error::MissingElement {
                 path: kids.path.to_string(),
@@ -397,7 +413,7 @@ impl Decoder {
         local: &'static str,
         path: &Path<'_>,
     ) -> Result<Option<Timestamp>> {
-        kids.opt(&self.ns, local)
+        kids.opt_leaf(&self.ns, local)?
             .map(|e| parse_timestamp(&e.text, path.child(local).to_string(), e.offset))
             .transpose()
     }
@@ -524,7 +540,7 @@ impl Decoder {
                 }
             }
         };
-        let message = self.text(&mut kids, "Message");
+        let message = self.text(&mut kids, "Message")?;
         let signature = kids.signature();
         kids.finish()?;
         let status = StatusMessage {
@@ -614,7 +630,7 @@ impl Decoder {
             .transpose()?;
         let mut kids = Kids::new(si, p);
         let protocol_binding = self.uri(&mut kids, "Protocol_Binding")?;
-        let address = kids.req(&self.ns, "Address")?.text.clone();
+        let address = kids.req_leaf(&self.ns, "Address")?.text.clone();
         let message_bindings = self.uris(&mut kids, "Message_Binding", true)?;
         let mut supported_queries = Vec::new();
         if self.version == Version::V1_1 {
@@ -627,7 +643,7 @@ impl Decoder {
             }
         }
         let content_bindings = self.content_bindings(&mut kids, p, None)?;
-        let message = self.text(&mut kids, "Message");
+        let message = self.text(&mut kids, "Message")?;
         kids.finish()?;
         Ok(ServiceInstance {
             service_type,
@@ -730,7 +746,7 @@ impl Decoder {
             .map(|v| parse_bool(v, p.attr("available"), c.offset))
             .transpose()?;
         let mut kids = Kids::new(c, p);
-        let description = kids.req(&self.ns, "Description")?.text.clone();
+        let description = kids.req_leaf(&self.ns, "Description")?.text.clone();
         let collection_volume = match self.version {
             Version::V1_1 => kids
                 .opt(&self.ns, "Collection_Volume")
@@ -806,7 +822,7 @@ impl Decoder {
 
     fn contact_fields(&self, kids: &mut Kids<'_, '_>) -> Result<ServiceContact> {
         let protocol_binding = self.uri(kids, "Protocol_Binding")?;
-        let address = kids.req(&self.ns, "Address")?.text.clone();
+        let address = kids.req_leaf(&self.ns, "Address")?.text.clone();
         let message_bindings = self.uris(kids, "Message_Binding", true)?;
         Ok(ServiceContact {
             protocol_binding,
@@ -876,7 +892,7 @@ impl Decoder {
         check_attrs(e, &[], p)?;
         let mut kids = Kids::new(e, p);
         let protocol_binding = self.uri(&mut kids, "Protocol_Binding")?;
-        let address = kids.req(&self.ns, "Address")?.text.clone();
+        let address = kids.req_leaf(&self.ns, "Address")?.text.clone();
         let message_binding = self.uri(&mut kids, "Message_Binding")?;
         let content_bindings = match self.version {
             Version::V1_0 => self.content_bindings(&mut kids, p, None)?,
@@ -977,7 +993,7 @@ impl Decoder {
         let collection_name = req_attr(root, name_attr, path)?.trim().to_owned();
         let mut kids = Kids::new(root, path);
         let extended_headers = self.extended_headers(&mut kids, path)?;
-        let message = self.text(&mut kids, "Message");
+        let message = self.text(&mut kids, "Message")?;
         let mut subscriptions = Vec::new();
         for (i, s) in kids.many(&self.ns, "Subscription").into_iter().enumerate() {
             let sp = path.item("Subscription", i);
@@ -1208,12 +1224,12 @@ impl Decoder {
                 response.inclusive_end_timestamp_label =
                     self.timestamp(&mut kids, "Inclusive_End_Timestamp", path)?;
                 response.record_count = self.record_count(&mut kids, path)?;
-                response.message = self.text(&mut kids, "Message");
+                response.message = self.text(&mut kids, "Message")?;
             }
             Version::V1_0 => {
                 response.subscription_id =
                     root.attr("subscription_id").map(|s| s.trim().to_owned());
-                response.message = self.text(&mut kids, "Message");
+                response.message = self.text(&mut kids, "Message")?;
                 response.inclusive_begin_timestamp_label =
                     self.timestamp(&mut kids, "Inclusive_Begin_Timestamp", path)?;
                 response.inclusive_end_timestamp_label =
@@ -1253,10 +1269,10 @@ impl Decoder {
             let content = raw(content_el);
             let timestamp_label = self.timestamp(&mut bk, "Timestamp_Label", &p)?;
             let message = match self.version {
-                Version::V1_1 => self.text(&mut bk, "Message"),
+                Version::V1_1 => self.text(&mut bk, "Message")?,
                 Version::V1_0 => None,
             };
-            let padding = self.text(&mut bk, "Padding");
+            let padding = self.text(&mut bk, "Padding")?;
             let signature = bk.signature();
             bk.finish()?;
             out.push(ContentBlock {
@@ -1286,7 +1302,7 @@ impl Decoder {
             inbox.destination_collection_names =
                 self.uris(&mut kids, "Destination_Collection_Name", false)?;
         }
-        inbox.message = self.text(&mut kids, "Message");
+        inbox.message = self.text(&mut kids, "Message")?;
         if let Some(s) = kids.opt(&self.ns, "Source_Subscription") {
             inbox.source_subscription =
                 Some(self.source_subscription(s, &path.child("Source_Subscription"))?);
@@ -1388,7 +1404,7 @@ fn raw(element: &Element) -> Content {
 }
 
 fn tdq_text(kids: &mut Kids<'_, '_>, local: &'static str) -> Result<String> {
-    Ok(kids.req(&Ns::Tdq, local)?.text.clone())
+    Ok(kids.req_leaf(&Ns::Tdq, local)?.text.clone())
 }
 
 fn default_query_info(e: &Element, p: &Path<'_>) -> Result<DefaultQueryInfo> {

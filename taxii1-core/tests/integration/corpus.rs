@@ -514,3 +514,15 @@ fn written_xml_is_schema_valid() {
     println!("xsd-valid: {checked} passed, 0 failed");
     assert_eq!(checked, 98);
 }
+
+#[test]
+fn simple_content_elements_refuse_child_elements() {
+    let xml = br#"<t:Status_Message xmlns:t="http://taxii.mitre.org/messages/taxii_xml_binding-1.1" message_id="2" in_response_to="1" status_type="SUCCESS"><t:Message>ok<t:Extra/></t:Message></t:Status_Message>"#;
+    match Message::from_xml(xml).unwrap_err() {
+        Error::UnexpectedElement { path, found, .. } => {
+            assert_eq!(path, "Status_Message/Message");
+            assert_eq!(found, "Extra");
+        }
+        other => panic!("{other:?}"),
+    }
+}
