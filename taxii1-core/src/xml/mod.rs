@@ -1,5 +1,6 @@
 //! The XML codec: reading with hardening and limits, and writing.
 
+mod capture;
 mod decode;
 mod encode;
 pub(crate) mod read;

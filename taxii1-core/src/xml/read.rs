@@ -8,12 +8,14 @@
 //! values or text, too many repeated children.
 
 use std::borrow::Cow;
+use std::io::BufRead;
 
 use bytes::Bytes;
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
+use super::capture::capture;
 use crate::error::{Error, LimitKind, Result};
 use crate::limits::Limits;
 use crate::message::{Content, ContentKind};
@@ -116,19 +118,20 @@ fn capture_for(ns: &Ns, local: &str, start: &BytesStart<'_>) -> Capture {
     }
 }
 
-struct Binding {
-    prefix: String,
-    uri: String,
+/// A namespace declaration in scope.
+pub(super) struct Binding {
+    pub(super) prefix: String,
+    pub(super) uri: String,
 }
 
 /// The reader state shared by the tree builder and the raw capture.
-struct Doc<'a> {
-    body: &'a str,
-    body_bytes: Bytes,
+pub(super) struct Doc<'a> {
+    pub(super) body: &'a str,
+    pub(super) body_bytes: Bytes,
     /// Bytes before `body` in the original input (a UTF-8 BOM), for error offsets.
     skew: u64,
-    limits: &'a Limits,
-    bindings: Vec<Binding>,
+    pub(super) limits: &'a Limits,
+    pub(super) bindings: Vec<Binding>,
     /// The current element's attributes other than namespace declarations (reused buffer).
     attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
@@ -138,33 +141,38 @@ fn offset_in(body: &str, part: &str) -> usize {
 }
 
 impl<'a> Doc<'a> {
-    fn xml_err(&self, offset: u64, reason: impl Into<String>) -> Error {
+    pub(super) fn xml_err(&self, offset: u64, reason: impl Into<String>) -> Error {
         Error::Xml {
             offset: offset + self.skew,
             reason: reason.into(),
         }
     }
 
-    fn limit(&self, limit: LimitKind, offset: u64) -> Error {
+    pub(super) fn limit(&self, limit: LimitKind, offset: u64) -> Error {
         Error::LimitExceeded {
             limit,
             offset: offset + self.skew,
         }
     }
 
-    fn lookup(&self, prefix: &str) -> Option<(usize, &str)> {
-        if prefix == "xml" {
+    pub(super) fn lookup(&self, prefix: &str) -> Option<(usize, &str)> {
+        self.lookup_bytes(prefix.as_bytes())
+    }
+
+    /// The innermost declaration of `prefix` in scope: its index (to tell declarations from
+    /// outside a captured fragment) and its namespace.
+    pub(super) fn lookup_bytes(&self, prefix: &[u8]) -> Option<(usize, &str)> {
+        if prefix == b"xml" {
             return Some((0, NS_XML));
         }
         self.bindings
             .iter()
             .enumerate()
             .rev()
-            .find(|(_, b)| b.prefix == prefix)
+            .find(|(_, b)| b.prefix.as_bytes() == prefix)
             .map(|(i, b)| (i, b.uri.as_str()))
     }
 
-    /// Pushes the namespace declarations of `start` and returns its other attributes (raw).
     /// A slice of the input with the input's lifetime, when `part` lies inside it.
     fn reborrow(&self, part: &str) -> Cow<'a, str> {
         let at = offset_in(self.body, part);
@@ -175,9 +183,8 @@ impl<'a> Doc<'a> {
     }
 
     /// Pushes the namespace declarations of `start` and fills [`Doc::attrs`] with its other
-    /// attributes. With `normalize`, every value is decoded (the envelope needs the values);
-    /// otherwise (captured content, kept raw) values are only checked.
-    fn declare(&mut self, start: &BytesStart<'_>, offset: u64, normalize: bool) -> Result<()> {
+    /// attributes, values decoded.
+    fn declare(&mut self, start: &BytesStart<'_>, offset: u64) -> Result<()> {
         self.attrs.clear();
         let mut count = 0usize;
         let mut attrs = start.attributes();
@@ -191,26 +198,16 @@ impl<'a> Doc<'a> {
             if attr.value.len() > self.limits.max_text_bytes() {
                 return Err(self.limit(LimitKind::TextBytes, offset));
             }
-            let mut has_reference = false;
-            for b in attr.value.bytes() {
-                match b {
-                    b'<' => return Err(self.xml_err(offset, "`<` in an attribute value")),
-                    b'&' => has_reference = true,
-                    _ => {}
-                }
+            if attr.value.contains('<') {
+                return Err(self.xml_err(offset, "`<` in an attribute value"));
             }
             let key = attr.key.0;
-            let declaration = key == "xmlns" || key.starts_with("xmlns:");
-            let value = if normalize || declaration || has_reference {
-                let value = attr
-                    .normalized_value(XmlVersion::Implicit1_0)
-                    .map_err(|e| self.xml_err(offset, format!("bad attribute value: {e}")))?;
-                match value {
-                    Cow::Borrowed(v) => self.reborrow(v),
-                    Cow::Owned(v) => Cow::Owned(v),
-                }
-            } else {
-                self.reborrow(&attr.value)
+            let value = match attr
+                .normalized_value(XmlVersion::Implicit1_0)
+                .map_err(|e| self.xml_err(offset, format!("bad attribute value: {e}")))?
+            {
+                Cow::Borrowed(v) => self.reborrow(v),
+                Cow::Owned(v) => Cow::Owned(v),
             };
             if key == "xmlns" {
                 self.bindings.push(Binding {
@@ -279,11 +276,11 @@ fn check_bytes(bytes: &[u8], from: usize, to: usize) -> std::result::Result<(), 
     Ok(())
 }
 
-fn is_xml_char(c: char) -> bool {
+pub(super) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
-fn predefined(name: &str) -> Option<char> {
+pub(super) fn predefined(name: &str) -> Option<char> {
     Some(match name {
         "lt" => '<',
         "gt" => '>',
@@ -363,7 +360,7 @@ pub(crate) fn check_fragment(fragment: &[u8]) -> std::result::Result<(), String>
         Ok(Event::Start(_)) => {}
         _ => return Err("not a fragment".into()),
     }
-    let content = capture(&mut doc, &mut reader, 1).map_err(|e| e.to_string())?;
+    let content = capture_into(&mut doc, &mut reader, 1).map_err(|e| e.to_string())?;
     match reader.read_event() {
         Ok(Event::Eof) => {}
         _ => return Err("unbalanced end tag".into()),
@@ -374,6 +371,23 @@ pub(crate) fn check_fragment(fragment: &[u8]) -> std::result::Result<(), String>
         );
     }
     Ok(())
+}
+
+/// Captures the inner content of the element the reader just opened (see [`capture`]), then
+/// moves the reader past it and reads the element's end tag, whose name the reader checks.
+fn capture_into<'a>(
+    doc: &mut Doc<'a>,
+    reader: &mut Reader<&'a [u8]>,
+    depth: usize,
+) -> Result<Content> {
+    let start = reader.buffer_position() as usize;
+    let (content, end) = capture(doc, start, depth)?;
+    reader.stream().consume(end - start);
+    match reader.read_event() {
+        Ok(Event::End(_)) => Ok(content),
+        Ok(_) => Err(doc.xml_err(end as u64, "expected the end tag")),
+        Err(e) => Err(doc.xml_err(reader.error_position(), e.to_string())),
+    }
 }
 
 fn new_reader(body: &str) -> Reader<&[u8]> {
@@ -426,7 +440,7 @@ fn build(doc: &mut Doc<'_>) -> Result<Element> {
                 let mut element = open_element(doc, &start, position)?;
                 check_list_limit(doc, stack.last().map(|(p, _)| p), &element)?;
                 if capture_for(&element.ns, &element.local, &start) == Capture::Raw {
-                    element.raw = Some(capture(doc, &mut reader, stack.len() + 1)?);
+                    element.raw = Some(capture_into(doc, &mut reader, stack.len() + 1)?);
                     doc.bindings.truncate(scope);
                     attach(&mut stack, &mut root, element);
                 } else {
@@ -557,7 +571,7 @@ fn attach(stack: &mut [(Element, usize)], root: &mut Option<Element>, element: E
 }
 
 fn open_element<'a>(doc: &mut Doc<'a>, start: &BytesStart<'a>, position: u64) -> Result<Element> {
-    doc.declare(start, position, true)?;
+    doc.declare(start, position)?;
     let plain = std::mem::take(&mut doc.attrs);
     let name = start.name();
     let (local, prefix) = name.decompose();
@@ -606,273 +620,4 @@ fn open_element<'a>(doc: &mut Doc<'a>, start: &BytesStart<'a>, position: u64) ->
         raw: None,
         offset: position + doc.skew,
     })
-}
-
-/// Insertions of namespace declarations into one top-level element of a captured fragment.
-struct Injection {
-    /// Offset in `body` right after the element name.
-    at: usize,
-    declarations: Vec<(String, String)>,
-}
-
-impl Injection {
-    fn need(&mut self, prefix: &str, uri: &str) {
-        if !self.declarations.iter().any(|(p, _)| p == prefix) {
-            self.declarations.push((prefix.to_owned(), uri.to_owned()));
-        }
-    }
-}
-
-/// Reads the inner content of the element just opened, up to and including its end tag, and
-/// returns it as standalone [`Content`].
-fn capture<'a>(
-    doc: &mut Doc<'a>,
-    reader: &mut Reader<&'a [u8]>,
-    depth_base: usize,
-) -> Result<Content> {
-    let body = doc.body;
-    let start = reader.buffer_position() as usize;
-    let base_scope = doc.bindings.len();
-    let mut scopes: Vec<usize> = Vec::new();
-    let mut markup = false;
-    let mut injections: Vec<Injection> = Vec::new();
-    let end;
-    loop {
-        let position = reader.buffer_position();
-        let event = match reader.read_event() {
-            Ok(event) => event,
-            Err(e) => return Err(doc.xml_err(reader.error_position(), e.to_string())),
-        };
-        match event {
-            Event::Start(el) => {
-                let scope = capture_element(
-                    doc,
-                    body,
-                    &el,
-                    base_scope,
-                    &mut injections,
-                    scopes.is_empty(),
-                    depth_base + scopes.len() + 1,
-                    position,
-                )?;
-                markup = true;
-                scopes.push(scope);
-            }
-            Event::Empty(el) => {
-                let scope = capture_element(
-                    doc,
-                    body,
-                    &el,
-                    base_scope,
-                    &mut injections,
-                    scopes.is_empty(),
-                    depth_base + scopes.len() + 1,
-                    position,
-                )?;
-                markup = true;
-                doc.bindings.truncate(scope);
-            }
-            Event::End(_) => match scopes.pop() {
-                Some(scope) => doc.bindings.truncate(scope),
-                None => {
-                    end = position as usize;
-                    break;
-                }
-            },
-            Event::Text(_) | Event::CData(_) => {}
-            Event::Comment(_) => markup = true,
-            Event::PI(pi) => {
-                if pi.target().eq_ignore_ascii_case("xml") {
-                    return Err(doc.xml_err(position, "XML declaration inside content"));
-                }
-                markup = true;
-            }
-            Event::GeneralRef(reference) => {
-                resolve_ref(doc, &reference, position)?;
-            }
-            Event::Decl(_) => return Err(doc.xml_err(position, "XML declaration inside content")),
-            Event::DocType(_) => {
-                return Err(doc.xml_err(position, "DOCTYPE is not allowed in TAXII messages"));
-            }
-            Event::Eof => return Err(doc.xml_err(position, "unclosed element at end of input")),
-        }
-    }
-    if !markup {
-        return Ok(decode_text(doc, start, end));
-    }
-    Ok(Content::from_parts_unchecked(
-        ContentKind::Xml,
-        splice(doc, start, end, &injections),
-    ))
-}
-
-/// Checks one element inside captured content: depth, attributes, that every prefix it uses is
-/// declared, and which declarations from outside the fragment it needs. Returns the namespace
-/// scope to restore when the element closes.
-#[allow(clippy::too_many_arguments)]
-fn capture_element(
-    doc: &mut Doc<'_>,
-    body: &str,
-    el: &BytesStart<'_>,
-    base_scope: usize,
-    injections: &mut Vec<Injection>,
-    top_level: bool,
-    depth: usize,
-    position: u64,
-) -> Result<usize> {
-    if depth > doc.limits.max_depth() {
-        return Err(doc.limit(LimitKind::Depth, position));
-    }
-    let scope = doc.bindings.len();
-    doc.declare(el, position, false)?;
-    let plain = std::mem::take(&mut doc.attrs);
-    let name = el.name();
-    if top_level {
-        injections.push(Injection {
-            at: offset_in(body, name.0) + name.0.len(),
-            declarations: Vec::new(),
-        });
-    }
-    let prefix = name.prefix().map_or("", |p| p.into_inner());
-    check_prefix(doc, prefix, base_scope, injections.last_mut(), position)?;
-    for (key, value) in &plain {
-        if let Some(p) = quick_xml::name::QName(key).prefix() {
-            check_prefix(
-                doc,
-                p.into_inner(),
-                base_scope,
-                injections.last_mut(),
-                position,
-            )?;
-        }
-        // QName-valued attributes (xsi:type="stix:Foo") use prefixes too; a declaration from
-        // outside the fragment that such a value names is carried along.
-        if let Some((p, rest)) = value.split_once(':') {
-            let plausible = !p.is_empty()
-                && p != "xml"
-                && !rest.starts_with('/')
-                && p.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
-            if plausible
-                && let Some((index, uri)) = doc.lookup(p)
-                && index < base_scope
-            {
-                let uri = uri.to_owned();
-                if let Some(injection) = injections.last_mut() {
-                    injection.need(p, &uri);
-                }
-            }
-        }
-    }
-    doc.attrs = plain;
-    Ok(scope)
-}
-
-fn check_prefix(
-    doc: &Doc<'_>,
-    prefix: &str,
-    base_scope: usize,
-    injection: Option<&mut Injection>,
-    position: u64,
-) -> Result<()> {
-    if prefix == "xml" {
-        return Ok(());
-    }
-    match doc.lookup(prefix) {
-        Some((index, uri)) if index < base_scope => {
-            if !(prefix.is_empty() && uri.is_empty())
-                && let Some(injection) = injection
-            {
-                injection.need(prefix, uri);
-            }
-            Ok(())
-        }
-        Some(_) => Ok(()),
-        None if prefix.is_empty() => Ok(()),
-        None => Err(doc.xml_err(position, format!("undeclared namespace prefix `{prefix}`"))),
-    }
-}
-
-/// The fragment `body[start..end]` with the needed declarations inserted; shares the input
-/// buffer when nothing needs inserting.
-fn splice(doc: &Doc<'_>, start: usize, end: usize, injections: &[Injection]) -> Bytes {
-    if injections.iter().all(|i| i.declarations.is_empty()) {
-        return doc.body_bytes.slice(start..end);
-    }
-    let mut out = Vec::with_capacity(end - start + 64);
-    let mut at = start;
-    for injection in injections.iter().filter(|i| !i.declarations.is_empty()) {
-        out.extend_from_slice(
-            doc.body
-                .as_bytes()
-                .get(at..injection.at)
-                .unwrap_or_default(),
-        );
-        for (prefix, uri) in &injection.declarations {
-            if prefix.is_empty() {
-                out.extend_from_slice(b" xmlns=\"");
-            } else {
-                out.extend_from_slice(b" xmlns:");
-                out.extend_from_slice(prefix.as_bytes());
-                out.extend_from_slice(b"=\"");
-            }
-            super::write::escape_attr_into(uri, &mut out);
-            out.push(b'"');
-        }
-        at = injection.at;
-    }
-    out.extend_from_slice(doc.body.as_bytes().get(at..end).unwrap_or_default());
-    Bytes::from(out)
-}
-
-/// Decodes text-only content (text, CDATA sections, references) in `body[start..end]`.
-fn decode_text(doc: &Doc<'_>, start: usize, end: usize) -> Content {
-    let raw = doc.body.get(start..end).unwrap_or_default();
-    if !raw.bytes().any(|b| matches!(b, b'&' | b'<' | b'\r')) {
-        return Content::from_parts_unchecked(ContentKind::Text, doc.body_bytes.slice(start..end));
-    }
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("<![CDATA[") {
-            let (inner, tail) = after.split_once("]]>").unwrap_or((after, ""));
-            push_normalized(&mut out, inner);
-            rest = tail;
-        } else if let Some(after) = rest.strip_prefix('&') {
-            let (name, tail) = after.split_once(';').unwrap_or((after, ""));
-            let c = if let Some(num) = name.strip_prefix("#x") {
-                u32::from_str_radix(num, 16).ok().and_then(char::from_u32)
-            } else if let Some(num) = name.strip_prefix('#') {
-                num.parse::<u32>().ok().and_then(char::from_u32)
-            } else {
-                predefined(name)
-            };
-            // The capture pass already validated every reference.
-            if let Some(c) = c {
-                out.push(c);
-            }
-            rest = tail;
-        } else {
-            let cut = rest
-                .bytes()
-                .position(|b| b == b'&' || b == b'<')
-                .unwrap_or(rest.len());
-            let (text, tail) = rest.split_at(cut);
-            push_normalized(&mut out, text);
-            rest = tail;
-        }
-    }
-    Content::from_parts_unchecked(ContentKind::Text, Bytes::from(out))
-}
-
-/// Appends `text` with XML line-end normalisation (CRLF and CR become LF).
-fn push_normalized(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(at) = rest.find('\r') {
-        out.push_str(rest.get(..at).unwrap_or_default());
-        out.push('\n');
-        rest = rest.get(at + 1..).unwrap_or_default();
-        rest = rest.strip_prefix('\n').unwrap_or(rest);
-    }
-    out.push_str(rest);
 }

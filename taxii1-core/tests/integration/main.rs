@@ -10,6 +10,7 @@
     clippy::disallowed_types
 )]
 
+mod capture;
 mod captures;
 mod corpus;
 mod roundtrip;

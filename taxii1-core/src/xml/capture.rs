@@ -1,0 +1,593 @@
+//! Raw capture of `xs:any` content (`Content`, `Extended_Header`, `Detail`, foreign queries,
+//! signatures): a well-formedness scan of the element's inner content that builds nothing, then
+//! one shared slice of the input (or a copy with the outside namespace declarations the
+//! fragment needs spliced in).
+//!
+//! Content is almost all of a large message's bytes, so this scan is the reader's hot path: it
+//! jumps between `<` and `&` with `memchr` instead of producing an event per token, and checks
+//! the same rules as the envelope reader: matching end tags, well-formed attributes without
+//! duplicates or `<`, the five predefined entities and character references to allowed
+//! characters only, declared prefixes, no DOCTYPE or XML declaration, comments without `--`,
+//! and the depth, attribute and value limits.
+
+use bytes::Bytes;
+use memchr::{memchr, memchr2, memchr3, memmem};
+
+use super::read::{Doc, is_xml_char, predefined};
+use crate::error::{LimitKind, Result};
+use crate::message::{Content, ContentKind};
+
+/// Insertions of namespace declarations into one top-level element of a captured fragment.
+struct Injection {
+    /// Offset in `body` right after the element name.
+    at: usize,
+    declarations: Vec<(String, String)>,
+}
+
+impl Injection {
+    fn need(&mut self, prefix: &[u8], uri: &str) {
+        if !self
+            .declarations
+            .iter()
+            .any(|(p, _)| p.as_bytes() == prefix)
+        {
+            let prefix = String::from_utf8_lossy(prefix).into_owned();
+            self.declarations.push((prefix, uri.to_owned()));
+        }
+    }
+}
+
+/// What the scan found between the capturing element's start tag and its end tag.
+struct Scanned {
+    /// Offset of the `</` of the capturing element's end tag.
+    end: usize,
+    /// Whether the content holds an element, comment or processing instruction.
+    markup: bool,
+    injections: Vec<Injection>,
+}
+
+/// Scans the inner content of the element whose start tag ends at `start`, up to (not
+/// including) its end tag, and returns it as standalone [`Content`] with the offset of that end
+/// tag. `depth_base` is the depth of the capturing element.
+pub(super) fn capture(
+    doc: &mut Doc<'_>,
+    start: usize,
+    depth_base: usize,
+) -> Result<(Content, usize)> {
+    let base_scope = doc.bindings.len();
+    let mut scan = Scanner {
+        bytes: doc.body.as_bytes(),
+        pos: start,
+        base_scope,
+        depth_base,
+        open: Vec::new(),
+        attrs: Vec::new(),
+        markup: false,
+        injections: Vec::new(),
+    };
+    let scanned = scan.run(doc);
+    doc.bindings.truncate(base_scope);
+    let scanned = scanned?;
+    let content = if scanned.markup {
+        Content::from_parts_unchecked(
+            ContentKind::Xml,
+            splice(doc, start, scanned.end, &scanned.injections),
+        )
+    } else {
+        decode_text(doc, start, scanned.end)
+    };
+    Ok((content, scanned.end))
+}
+
+/// An attribute of the start tag being scanned: byte ranges of its name and raw value.
+#[derive(Clone, Copy)]
+struct RawAttr {
+    name: (usize, usize),
+    value: (usize, usize),
+}
+
+struct Scanner<'b> {
+    bytes: &'b [u8],
+    pos: usize,
+    base_scope: usize,
+    depth_base: usize,
+    /// Open elements inside the capture: name range and the namespace scope to restore.
+    open: Vec<((usize, usize), usize)>,
+    /// The current start tag's attributes (reused buffer).
+    attrs: Vec<RawAttr>,
+    markup: bool,
+    injections: Vec<Injection>,
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Whether `b` may start a name (non-ASCII bytes are parts of characters the UTF-8 check
+/// already accepted).
+fn is_name_start(b: u8) -> bool {
+    matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'_' | b':' | 0x80..)
+}
+
+/// Whether `b` may continue a name.
+fn is_name_byte(b: u8) -> bool {
+    matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b':' | b'-' | b'.' | 0x80..)
+}
+
+impl<'b> Scanner<'b> {
+    fn slice(&self, (from, to): (usize, usize)) -> &'b [u8] {
+        self.bytes.get(from..to).unwrap_or_default()
+    }
+
+    fn text(&self, range: (usize, usize)) -> &'b str {
+        std::str::from_utf8(self.slice(range)).unwrap_or_default()
+    }
+
+    fn at(&self, offset: usize) -> Option<u8> {
+        self.bytes.get(offset).copied()
+    }
+
+    fn rest(&self, from: usize) -> &'b [u8] {
+        self.bytes.get(from..).unwrap_or_default()
+    }
+
+    fn run(&mut self, doc: &mut Doc<'_>) -> Result<Scanned> {
+        loop {
+            let Some(found) = memchr2(b'<', b'&', self.rest(self.pos)) else {
+                return Err(
+                    doc.xml_err(self.bytes.len() as u64, "unclosed element at end of input")
+                );
+            };
+            self.pos += found;
+            if self.at(self.pos) == Some(b'&') {
+                self.pos = check_reference(doc, self.bytes, self.pos)?;
+                continue;
+            }
+            match self.at(self.pos + 1) {
+                Some(b'/') => {
+                    if let Some(end) = self.end_tag(doc)? {
+                        return Ok(Scanned {
+                            end,
+                            markup: self.markup,
+                            injections: std::mem::take(&mut self.injections),
+                        });
+                    }
+                }
+                Some(b'!') => self.bang(doc)?,
+                Some(b'?') => self.processing_instruction(doc)?,
+                _ => self.start_tag(doc)?,
+            }
+        }
+    }
+
+    /// Reads a name starting at `from`; returns its end.
+    fn name(&self, doc: &Doc<'_>, from: usize) -> Result<usize> {
+        match self.at(from) {
+            Some(b) if is_name_start(b) => {}
+            _ => return Err(doc.xml_err(from as u64, "expected a name")),
+        }
+        let mut end = from + 1;
+        while self.at(end).is_some_and(is_name_byte) {
+            end += 1;
+        }
+        Ok(end)
+    }
+
+    fn skip_space(&self, mut at: usize) -> usize {
+        while self.at(at).is_some_and(is_space) {
+            at += 1;
+        }
+        at
+    }
+
+    /// An end tag at `pos`. Returns the offset of the capturing element's end tag when this is
+    /// it (left for the envelope reader, which checks its name).
+    fn end_tag(&mut self, doc: &mut Doc<'_>) -> Result<Option<usize>> {
+        let tag = self.pos;
+        let Some((name, scope)) = self.open.pop() else {
+            return Ok(Some(tag));
+        };
+        let name_end = self.name(doc, tag + 2)?;
+        let close = self.skip_space(name_end);
+        if self.at(close) != Some(b'>') {
+            return Err(doc.xml_err(tag as u64, "malformed end tag"));
+        }
+        if self.slice((tag + 2, name_end)) != self.slice(name) {
+            return Err(doc.xml_err(
+                tag as u64,
+                format!(
+                    "end tag `</{}>` does not match the start tag `<{}>`",
+                    self.text((tag + 2, name_end)),
+                    self.text(name)
+                ),
+            ));
+        }
+        doc.bindings.truncate(scope);
+        self.pos = close + 1;
+        Ok(None)
+    }
+
+    /// A comment, a CDATA section, or a refused DOCTYPE/declaration at `pos`.
+    fn bang(&mut self, doc: &Doc<'_>) -> Result<()> {
+        let tag = self.pos;
+        let rest = self.rest(tag);
+        if rest.starts_with(b"<!--") {
+            let body = tag + 4;
+            let Some(dashes) = memmem::find(self.rest(body), b"--") else {
+                return Err(doc.xml_err(tag as u64, "unclosed comment"));
+            };
+            if self.at(body + dashes + 2) != Some(b'>') {
+                return Err(doc.xml_err(tag as u64, "`--` inside a comment"));
+            }
+            self.markup = true;
+            self.pos = body + dashes + 3;
+        } else if rest.starts_with(b"<![CDATA[") {
+            let body = tag + 9;
+            let Some(close) = memmem::find(self.rest(body), b"]]>") else {
+                return Err(doc.xml_err(tag as u64, "unclosed CDATA section"));
+            };
+            self.pos = body + close + 3;
+        } else if rest.starts_with(b"<!DOCTYPE") {
+            return Err(doc.xml_err(tag as u64, "DOCTYPE is not allowed in TAXII messages"));
+        } else {
+            return Err(doc.xml_err(tag as u64, "markup declarations are not allowed"));
+        }
+        Ok(())
+    }
+
+    /// A processing instruction at `pos`; an XML declaration is refused.
+    fn processing_instruction(&mut self, doc: &Doc<'_>) -> Result<()> {
+        let tag = self.pos;
+        let target_end = self.name(doc, tag + 2)?;
+        if self
+            .slice((tag + 2, target_end))
+            .eq_ignore_ascii_case(b"xml")
+        {
+            return Err(doc.xml_err(tag as u64, "XML declaration inside content"));
+        }
+        let Some(close) = memmem::find(self.rest(target_end), b"?>") else {
+            return Err(doc.xml_err(tag as u64, "unclosed processing instruction"));
+        };
+        if close > 0 && !self.at(target_end).is_some_and(is_space) {
+            return Err(doc.xml_err(tag as u64, "malformed processing instruction"));
+        }
+        self.markup = true;
+        self.pos = target_end + close + 2;
+        Ok(())
+    }
+
+    /// A start tag (or empty-element tag) at `pos`.
+    fn start_tag(&mut self, doc: &mut Doc<'_>) -> Result<()> {
+        let tag = self.pos;
+        let depth = self.depth_base + self.open.len() + 1;
+        if depth > doc.limits.max_depth() {
+            return Err(doc.limit(LimitKind::Depth, tag as u64));
+        }
+        let name = (tag + 1, self.name(doc, tag + 1)?);
+        let scope = doc.bindings.len();
+        self.attrs.clear();
+        let mut at = name.1;
+        let empty = loop {
+            let after_space = self.skip_space(at);
+            match self.at(after_space) {
+                Some(b'>') => {
+                    at = after_space + 1;
+                    break false;
+                }
+                Some(b'/') if self.at(after_space + 1) == Some(b'>') => {
+                    at = after_space + 2;
+                    break true;
+                }
+                None => return Err(doc.xml_err(tag as u64, "unclosed start tag")),
+                Some(_) if after_space == at => {
+                    return Err(doc.xml_err(after_space as u64, "malformed start tag"));
+                }
+                Some(_) => at = self.attribute(doc, after_space)?,
+            }
+        };
+        self.markup = true;
+        if self.open.is_empty() {
+            self.injections.push(Injection {
+                at: name.1,
+                declarations: Vec::new(),
+            });
+        }
+        self.check_prefixes(doc, name, tag)?;
+        if empty {
+            doc.bindings.truncate(scope);
+        } else {
+            self.open.push((name, scope));
+        }
+        self.pos = at;
+        Ok(())
+    }
+
+    /// One attribute at `from`; declares namespaces as it goes. Returns the offset after it.
+    fn attribute(&mut self, doc: &mut Doc<'_>, from: usize) -> Result<usize> {
+        if self.attrs.len() >= doc.limits.max_attributes() {
+            return Err(doc.limit(LimitKind::Attributes, from as u64));
+        }
+        let name = (from, self.name(doc, from)?);
+        let eq = self.skip_space(name.1);
+        if self.at(eq) != Some(b'=') {
+            return Err(doc.xml_err(from as u64, "attribute without a value"));
+        }
+        let open = self.skip_space(eq + 1);
+        let Some(quote @ (b'"' | b'\'')) = self.at(open) else {
+            return Err(doc.xml_err(open as u64, "attribute value without quotes"));
+        };
+        let value_start = open + 1;
+        let Some(len) = memchr(quote, self.rest(value_start)) else {
+            return Err(doc.xml_err(open as u64, "unclosed attribute value"));
+        };
+        let value = (value_start, value_start + len);
+        if len > doc.limits.max_text_bytes() {
+            return Err(doc.limit(LimitKind::TextBytes, from as u64));
+        }
+        let raw = self.slice(value);
+        let mut search = 0;
+        while let Some(hit) = memchr2(b'<', b'&', raw.get(search..).unwrap_or_default()) {
+            let offset = value.0 + search + hit;
+            if self.at(offset) == Some(b'<') {
+                return Err(doc.xml_err(offset as u64, "`<` in an attribute value"));
+            }
+            search = check_reference(doc, self.bytes, offset)? - value.0;
+        }
+        let key = self.slice(name);
+        if self.attrs.iter().any(|a| self.slice(a.name) == key) {
+            return Err(doc.xml_err(
+                from as u64,
+                format!("duplicate attribute `{}`", self.text(name)),
+            ));
+        }
+        if key == b"xmlns" || key.starts_with(b"xmlns:") {
+            let uri = decode_attribute(self.text(value));
+            let prefix = self.text(name).strip_prefix("xmlns").unwrap_or_default();
+            let prefix = prefix.strip_prefix(':').unwrap_or(prefix);
+            if key != b"xmlns" && uri.is_empty() {
+                return Err(doc.xml_err(
+                    from as u64,
+                    format!("empty namespace for prefix `{prefix}`"),
+                ));
+            }
+            doc.bindings.push(super::read::Binding {
+                prefix: prefix.to_owned(),
+                uri,
+            });
+        }
+        self.attrs.push(RawAttr { name, value });
+        Ok(value.1 + 1)
+    }
+
+    /// Checks that the element's and its attributes' prefixes are declared, and records the
+    /// declarations from outside the fragment that they (or QName-looking values) need.
+    fn check_prefixes(&mut self, doc: &Doc<'_>, name: (usize, usize), tag: usize) -> Result<()> {
+        let element = self.slice(name);
+        let prefix =
+            memchr(b':', element).map_or(&[][..], |i| element.get(..i).unwrap_or_default());
+        check_prefix(
+            doc,
+            prefix,
+            self.base_scope,
+            self.injections.last_mut(),
+            tag,
+        )?;
+        for index in 0..self.attrs.len() {
+            let Some(&attr) = self.attrs.get(index) else {
+                break;
+            };
+            let key = self.slice(attr.name);
+            if key.starts_with(b"xmlns") && matches!(key.get(5), None | Some(b':')) {
+                continue;
+            }
+            if let Some(colon) = memchr(b':', key) {
+                let prefix = key.get(..colon).unwrap_or_default();
+                check_prefix(
+                    doc,
+                    prefix,
+                    self.base_scope,
+                    self.injections.last_mut(),
+                    tag,
+                )?;
+            }
+            // QName-valued attributes (xsi:type="stix:Foo") use prefixes too; a declaration
+            // from outside the fragment that such a value names is carried along.
+            let value = self.slice(attr.value);
+            let Some(colon) = memchr(b':', value) else {
+                continue;
+            };
+            let prefix = value.get(..colon).unwrap_or_default();
+            let plausible = !prefix.is_empty()
+                && prefix != b"xml"
+                && value.get(colon + 1) != Some(&b'/')
+                && prefix
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+            if plausible
+                && let Some((index, uri)) = doc.lookup_bytes(prefix)
+                && index < self.base_scope
+                && let Some(injection) = self.injections.last_mut()
+            {
+                injection.need(prefix, uri);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks the reference starting with the `&` at `at`; returns the offset after its `;`.
+fn check_reference(doc: &Doc<'_>, bytes: &[u8], at: usize) -> Result<usize> {
+    let rest = bytes.get(at + 1..).unwrap_or_default();
+    // Names and character references are short; a missing `;` nearby is an error.
+    let window = rest.get(..rest.len().min(64)).unwrap_or_default();
+    let Some(semi) = memchr3(b';', b'<', b'&', window).filter(|&i| rest.get(i) == Some(&b';'))
+    else {
+        return Err(doc.xml_err(at as u64, "`&` not followed by a reference"));
+    };
+    let name = std::str::from_utf8(rest.get(..semi).unwrap_or_default()).unwrap_or_default();
+    let ok = if let Some(number) = name.strip_prefix('#') {
+        let (digits, radix) = match number.strip_prefix('x') {
+            Some(hex) => (hex, 16),
+            None => (number, 10),
+        };
+        let well_formed = !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix));
+        let value = u32::from_str_radix(digits, radix)
+            .ok()
+            .filter(|_| well_formed);
+        match value.and_then(char::from_u32) {
+            Some(c) if is_xml_char(c) => true,
+            _ => {
+                return Err(doc.xml_err(
+                    at as u64,
+                    format!("character reference `&{name};` to a character XML forbids"),
+                ));
+            }
+        }
+    } else {
+        predefined(name).is_some()
+    };
+    if !ok {
+        return Err(doc.xml_err(
+            at as u64,
+            format!("entity reference `&{name};` is not allowed (no DTD)"),
+        ));
+    }
+    Ok(at + 1 + semi + 1)
+}
+
+/// Decodes an attribute value already checked by the scan: references resolved, and tab, CR
+/// and LF normalised to spaces (XML attribute-value normalisation).
+fn decode_attribute(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(amp) = rest.find('&') {
+        push_attribute_text(&mut out, rest.get(..amp).unwrap_or_default());
+        let after = rest.get(amp + 1..).unwrap_or_default();
+        let (name, tail) = after.split_once(';').unwrap_or((after, ""));
+        if let Some(c) = resolve(name) {
+            out.push(c);
+        }
+        rest = tail;
+    }
+    push_attribute_text(&mut out, rest);
+    out
+}
+
+fn push_attribute_text(out: &mut String, text: &str) {
+    out.extend(text.chars().map(|c| match c {
+        '\t' | '\n' | '\r' => ' ',
+        c => c,
+    }));
+}
+
+/// The character a checked reference name (without `&` and `;`) stands for.
+fn resolve(name: &str) -> Option<char> {
+    if let Some(hex) = name.strip_prefix("#x") {
+        u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
+    } else if let Some(decimal) = name.strip_prefix('#') {
+        decimal.parse::<u32>().ok().and_then(char::from_u32)
+    } else {
+        predefined(name)
+    }
+}
+
+fn check_prefix(
+    doc: &Doc<'_>,
+    prefix: &[u8],
+    base_scope: usize,
+    injection: Option<&mut Injection>,
+    position: usize,
+) -> Result<()> {
+    if prefix == b"xml" {
+        return Ok(());
+    }
+    match doc.lookup_bytes(prefix) {
+        Some((index, uri)) if index < base_scope => {
+            if !(prefix.is_empty() && uri.is_empty())
+                && let Some(injection) = injection
+            {
+                injection.need(prefix, uri);
+            }
+            Ok(())
+        }
+        Some(_) => Ok(()),
+        None if prefix.is_empty() => Ok(()),
+        None => Err(doc.xml_err(
+            position as u64,
+            format!(
+                "undeclared namespace prefix `{}`",
+                String::from_utf8_lossy(prefix)
+            ),
+        )),
+    }
+}
+
+/// The fragment `body[start..end]` with the needed declarations inserted; shares the input
+/// buffer when nothing needs inserting.
+fn splice(doc: &Doc<'_>, start: usize, end: usize, injections: &[Injection]) -> Bytes {
+    if injections.iter().all(|i| i.declarations.is_empty()) {
+        return doc.body_bytes.slice(start..end);
+    }
+    let body = doc.body.as_bytes();
+    let mut out = Vec::with_capacity(end - start + 64);
+    let mut at = start;
+    for injection in injections.iter().filter(|i| !i.declarations.is_empty()) {
+        out.extend_from_slice(body.get(at..injection.at).unwrap_or_default());
+        for (prefix, uri) in &injection.declarations {
+            if prefix.is_empty() {
+                out.extend_from_slice(b" xmlns=\"");
+            } else {
+                out.extend_from_slice(b" xmlns:");
+                out.extend_from_slice(prefix.as_bytes());
+                out.extend_from_slice(b"=\"");
+            }
+            super::write::escape_attr_into(uri, &mut out);
+            out.push(b'"');
+        }
+        at = injection.at;
+    }
+    out.extend_from_slice(body.get(at..end).unwrap_or_default());
+    Bytes::from(out)
+}
+
+/// Decodes text-only content (text, CDATA sections, references) in `body[start..end]`.
+fn decode_text(doc: &Doc<'_>, start: usize, end: usize) -> Content {
+    let raw = doc.body.get(start..end).unwrap_or_default();
+    if memchr3(b'&', b'<', b'\r', raw.as_bytes()).is_none() {
+        return Content::from_parts_unchecked(ContentKind::Text, doc.body_bytes.slice(start..end));
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(at) = memchr2(b'&', b'<', rest.as_bytes()) {
+        let (text, markup) = rest.split_at(at);
+        push_normalized(&mut out, text);
+        if let Some(after) = markup.strip_prefix("<![CDATA[") {
+            let close = memmem::find(after.as_bytes(), b"]]>").unwrap_or(after.len());
+            push_normalized(&mut out, after.get(..close).unwrap_or_default());
+            rest = after.get(close + 3..).unwrap_or_default();
+        } else {
+            // `&`: the scan already checked every reference; nothing else starts with `<` in
+            // text-only content.
+            let after = markup.get(1..).unwrap_or_default();
+            let semi = memchr(b';', after.as_bytes()).unwrap_or(after.len());
+            if let Some(c) = resolve(after.get(..semi).unwrap_or_default()) {
+                out.push(c);
+            }
+            rest = after.get(semi + 1..).unwrap_or_default();
+        }
+    }
+    push_normalized(&mut out, rest);
+    Content::from_parts_unchecked(ContentKind::Text, Bytes::from(out))
+}
+
+/// Appends `text` with XML line-end normalisation (CRLF and CR become LF).
+fn push_normalized(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = memchr(b'\r', rest.as_bytes()) {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        out.push('\n');
+        rest = rest.get(at + 1..).unwrap_or_default();
+        rest = rest.strip_prefix('\n').unwrap_or(rest);
+    }
+    out.push_str(rest);
+}
