@@ -82,7 +82,7 @@ impl std::fmt::Display for HttpProblem {
 ///
 /// Variants name what went wrong and where: `path` is an element path such as
 /// `Poll_Response/Content_Block[3]/Content_Binding` and `offset` the byte offset in the input.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The input is not well-formed XML, or uses an XML feature TAXII never needs (DOCTYPE,

@@ -84,3 +84,4 @@ pub use message::{
 pub use timestamp::Timestamp;
 pub use version::Version;
 pub use vocab::ContentBindingId;
+pub use xml::stream::ContentBlocks;

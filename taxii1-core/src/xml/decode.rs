@@ -319,6 +319,27 @@ pub(crate) fn decode(root: &Element, lenient: bool) -> Result<Parsed> {
     Ok(Parsed { version, message })
 }
 
+/// Decodes one content block of a message streamed by [`super::stream`]: `root` is the
+/// message's root element, `index` the block's position (for error paths).
+pub(crate) fn content_block(
+    root: &Element,
+    block: &Element,
+    index: usize,
+    lenient: bool,
+) -> Result<ContentBlock> {
+    let version = match root.ns {
+        Ns::Taxii10 => Version::V1_0,
+        _ => Version::V1_1,
+    };
+    let d = Decoder {
+        version,
+        ns: root.ns.clone(),
+        lenient,
+    };
+    let path = Path::root(&root.local);
+    d.content_block(block, &path.item("Content_Block", index))
+}
+
 impl Decoder {
     fn message_id(
         &self,
@@ -1256,35 +1277,38 @@ impl Decoder {
     ) -> Result<Vec<ContentBlock>> {
         let blocks = kids.many(&self.ns, "Content_Block");
         let mut out = Vec::with_capacity(blocks.len());
-        for (i, b) in blocks.into_iter().enumerate() {
-            let p = path.item("Content_Block", i);
-            check_attrs(b, &[], &p)?;
-            let mut bk = Kids::new(b, &p);
-            let binding = bk.req(&self.ns, "Content_Binding")?;
-            let max_subtypes = if self.lenient { None } else { Some(1) };
-            let content_binding =
-                self.content_binding(binding, &p.child("Content_Binding"), max_subtypes)?;
-            let content_el = bk.req(&self.ns, "Content")?;
-            check_attrs(content_el, &[], &p.child("Content"))?;
-            let content = raw(content_el);
-            let timestamp_label = self.timestamp(&mut bk, "Timestamp_Label", &p)?;
-            let message = match self.version {
-                Version::V1_1 => self.text(&mut bk, "Message")?,
-                Version::V1_0 => None,
-            };
-            let padding = self.text(&mut bk, "Padding")?;
-            let signature = bk.signature();
-            bk.finish()?;
-            out.push(ContentBlock {
-                content_binding,
-                content,
-                timestamp_label,
-                message,
-                padding,
-                signature,
-            });
+        for (i, block) in blocks.into_iter().enumerate() {
+            out.push(self.content_block(block, &path.item("Content_Block", i))?);
         }
         Ok(out)
+    }
+
+    fn content_block(&self, b: &Element, p: &Path<'_>) -> Result<ContentBlock> {
+        check_attrs(b, &[], p)?;
+        let mut bk = Kids::new(b, p);
+        let binding = bk.req(&self.ns, "Content_Binding")?;
+        let max_subtypes = if self.lenient { None } else { Some(1) };
+        let content_binding =
+            self.content_binding(binding, &p.child("Content_Binding"), max_subtypes)?;
+        let content_el = bk.req(&self.ns, "Content")?;
+        check_attrs(content_el, &[], &p.child("Content"))?;
+        let content = raw(content_el);
+        let timestamp_label = self.timestamp(&mut bk, "Timestamp_Label", p)?;
+        let message = match self.version {
+            Version::V1_1 => self.text(&mut bk, "Message")?,
+            Version::V1_0 => None,
+        };
+        let padding = self.text(&mut bk, "Padding")?;
+        let signature = bk.signature();
+        bk.finish()?;
+        Ok(ContentBlock {
+            content_binding,
+            content,
+            timestamp_label,
+            message,
+            padding,
+            signature,
+        })
     }
 
     fn inbox(&self, root: &Element, path: &Path<'_>) -> Result<InboxMessage> {

@@ -4,6 +4,7 @@ mod capture;
 mod decode;
 mod encode;
 pub(crate) mod read;
+pub(crate) mod stream;
 pub(crate) mod write;
 
 use bytes::Bytes;

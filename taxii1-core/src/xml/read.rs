@@ -293,6 +293,17 @@ pub(super) fn predefined(name: &str) -> Option<char> {
 
 /// Reads `input` into the envelope tree.
 pub(crate) fn read_document(input: &Bytes, limits: &Limits) -> Result<Element> {
+    let mut doc = open_document(input, limits)?;
+    let mut builder = TreeBuilder::new(doc.body, false);
+    match builder.run(&mut doc)? {
+        Step::Done(root) => Ok(root),
+        Step::BlocksStart | Step::Block(_) => Err(doc.xml_err(0, "content block outside a stream")),
+    }
+}
+
+/// The checks on the whole input before any markup is read (size, encoding, characters), and
+/// the reader state over it.
+pub(super) fn open_document<'a>(input: &'a Bytes, limits: &'a Limits) -> Result<Doc<'a>> {
     if input.len() > limits.max_message_bytes() {
         return Err(Error::LimitExceeded {
             limit: LimitKind::MessageBytes,
@@ -310,10 +321,11 @@ pub(crate) fn read_document(input: &Bytes, limits: &Limits) -> Result<Element> {
             reason: "UTF-16 input; only UTF-8 is supported".into(),
         });
     }
-    let body_bytes = input.slice(skew..);
-    let body = std::str::from_utf8(&body_bytes).map_err(|e| Error::Encoding {
-        offset: (e.valid_up_to() + skew) as u64,
-        reason: "invalid UTF-8".into(),
+    let body = std::str::from_utf8(input.get(skew..).unwrap_or_default()).map_err(|e| {
+        Error::Encoding {
+            offset: (e.valid_up_to() + skew) as u64,
+            reason: "invalid UTF-8".into(),
+        }
     })?;
     if let Err(at) = check_chars(body) {
         return Err(Error::Xml {
@@ -321,15 +333,14 @@ pub(crate) fn read_document(input: &Bytes, limits: &Limits) -> Result<Element> {
             reason: "character not allowed in XML".into(),
         });
     }
-    let mut doc = Doc {
+    Ok(Doc {
         body,
-        body_bytes: body_bytes.clone(),
+        body_bytes: input.slice(skew..),
         skew: skew as u64,
         limits,
         bindings: Vec::new(),
         attrs: Vec::new(),
-    };
-    build(&mut doc)
+    })
 }
 
 /// Checks that `fragment` is what the reader would capture as XML content on its own: the same
@@ -400,105 +411,193 @@ fn new_reader(body: &str) -> Reader<&[u8]> {
     reader
 }
 
-fn build(doc: &mut Doc<'_>) -> Result<Element> {
-    let body = doc.body;
-    let mut reader = new_reader(body);
-    let mut stack: Vec<(Element, usize)> = Vec::new();
-    let mut root: Option<Element> = None;
-    let mut first = true;
-    loop {
-        let position = reader.buffer_position();
-        let event = match reader.read_event() {
-            Ok(event) => event,
-            Err(e) => return Err(doc.xml_err(reader.error_position(), e.to_string())),
-        };
-        let is_first = std::mem::replace(&mut first, false);
-        match event {
-            Event::Decl(decl) => {
-                if !is_first || position != 0 {
-                    return Err(doc.xml_err(position, "XML declaration not at the start"));
-                }
-                check_decl(doc, &decl, position)?;
-            }
-            Event::DocType(_) => {
-                return Err(doc.xml_err(position, "DOCTYPE is not allowed in TAXII messages"));
-            }
-            Event::PI(pi) => {
-                if pi.target().eq_ignore_ascii_case("xml") {
-                    return Err(doc.xml_err(position, "XML declaration not at the start"));
-                }
-            }
-            Event::Comment(_) => {}
-            Event::Start(_) | Event::Empty(_) if root.is_some() => {
-                return Err(doc.xml_err(position, "a second root element"));
-            }
-            Event::Start(start) => {
-                if stack.len() + 1 > doc.limits.max_depth() {
-                    return Err(doc.limit(LimitKind::Depth, position));
-                }
-                let scope = doc.bindings.len();
-                let mut element = open_element(doc, &start, position)?;
-                check_list_limit(doc, stack.last().map(|(p, _)| p), &element)?;
-                if capture_for(&element.ns, &element.local, &start) == Capture::Raw {
-                    element.raw = Some(capture_into(doc, &mut reader, stack.len() + 1)?);
-                    doc.bindings.truncate(scope);
-                    attach(&mut stack, &mut root, element);
-                } else {
-                    stack.push((element, scope));
-                }
-            }
-            Event::Empty(start) => {
-                if stack.len() + 1 > doc.limits.max_depth() {
-                    return Err(doc.limit(LimitKind::Depth, position));
-                }
-                let scope = doc.bindings.len();
-                let mut element = open_element(doc, &start, position)?;
-                check_list_limit(doc, stack.last().map(|(p, _)| p), &element)?;
-                if capture_for(&element.ns, &element.local, &start) == Capture::Raw {
-                    element.raw = Some(Content::from_parts_unchecked(
-                        ContentKind::Text,
-                        Bytes::new(),
-                    ));
-                }
-                doc.bindings.truncate(scope);
-                attach(&mut stack, &mut root, element);
-            }
-            Event::End(_) => {
-                let Some((element, scope)) = stack.pop() else {
-                    return Err(doc.xml_err(position, "end tag without a start tag"));
-                };
-                doc.bindings.truncate(scope);
-                attach(&mut stack, &mut root, element);
-            }
-            Event::Text(text) => {
-                let Some((element, _)) = stack.last_mut() else {
-                    if text.trim().is_empty() {
-                        continue;
+/// Where [`TreeBuilder::run`] stopped.
+pub(super) enum Step {
+    /// The whole document was read: its root element.
+    Done(Element),
+    /// Streaming: the first content block of the root starts; [`TreeBuilder::root`] holds
+    /// everything before it.
+    BlocksStart,
+    /// Streaming: a complete content block of the root, not attached to it.
+    Block(Element),
+}
+
+/// The envelope tree builder, resumable so that a content-block stream can take the root's
+/// `Content_Block` children one at a time instead of attaching them.
+pub(super) struct TreeBuilder<'a> {
+    reader: Reader<&'a [u8]>,
+    stack: Vec<(Element, usize)>,
+    root: Option<Element>,
+    first: bool,
+    streaming: bool,
+    blocks_started: bool,
+    /// An empty-element content block seen when the blocks started, handed out next.
+    pending: Option<Element>,
+}
+
+/// Whether `element`, a child of `parent`, is a content block of a message that carries them.
+fn is_streamed_block(parent: &Element, element: &Element) -> bool {
+    element.local == "Content_Block"
+        && element.ns == parent.ns
+        && matches!(parent.ns, Ns::Taxii10 | Ns::Taxii11)
+        && matches!(parent.local.as_str(), "Poll_Response" | "Inbox_Message")
+}
+
+impl<'a> TreeBuilder<'a> {
+    /// A builder over the whole body; with `streaming`, the root's content blocks are handed
+    /// out by [`TreeBuilder::run`] instead of attached.
+    pub(super) fn new(body: &'a str, streaming: bool) -> Self {
+        Self {
+            reader: new_reader(body),
+            stack: Vec::new(),
+            root: None,
+            first: true,
+            streaming,
+            blocks_started: false,
+            pending: None,
+        }
+    }
+
+    /// The root element while it is open.
+    pub(super) fn root(&self) -> Option<&Element> {
+        self.stack.first().map(|(root, _)| root)
+    }
+
+    /// Whether `element`, opened at the current depth, is a streamed content block.
+    fn streams(&self, element: &Element) -> bool {
+        self.streaming
+            && self.stack.len() == 1
+            && self
+                .root()
+                .is_some_and(|root| is_streamed_block(root, element))
+    }
+
+    /// Reads until the document ends or, streaming, until the next content-block boundary.
+    pub(super) fn run(&mut self, doc: &mut Doc<'a>) -> Result<Step> {
+        if let Some(block) = self.pending.take() {
+            return Ok(Step::Block(block));
+        }
+        loop {
+            let position = self.reader.buffer_position();
+            let event = match self.reader.read_event() {
+                Ok(event) => event,
+                Err(e) => return Err(doc.xml_err(self.reader.error_position(), e.to_string())),
+            };
+            let is_first = std::mem::replace(&mut self.first, false);
+            match event {
+                Event::Decl(decl) => {
+                    if !is_first || position != 0 {
+                        return Err(doc.xml_err(position, "XML declaration not at the start"));
                     }
-                    return Err(doc.xml_err(position, "text outside the root element"));
-                };
-                push_text(doc, element, &text.xml10_content(), position)?;
-            }
-            Event::CData(cdata) => {
-                let Some((element, _)) = stack.last_mut() else {
-                    return Err(doc.xml_err(position, "CDATA outside the root element"));
-                };
-                push_text(doc, element, &cdata.xml10_content(), position)?;
-            }
-            Event::GeneralRef(reference) => {
-                let Some((element, _)) = stack.last_mut() else {
-                    return Err(doc.xml_err(position, "reference outside the root element"));
-                };
-                let c = resolve_ref(doc, &reference, position)?;
-                let mut buf = [0u8; 4];
-                push_text(doc, element, c.encode_utf8(&mut buf), position)?;
-            }
-            Event::Eof => {
-                if !stack.is_empty() {
-                    return Err(doc.xml_err(position, "unclosed element at end of input"));
+                    check_decl(doc, &decl, position)?;
                 }
-                return root.ok_or_else(|| doc.xml_err(position, "no root element"));
+                Event::DocType(_) => {
+                    return Err(doc.xml_err(position, "DOCTYPE is not allowed in TAXII messages"));
+                }
+                Event::PI(pi) => {
+                    if pi.target().eq_ignore_ascii_case("xml") {
+                        return Err(doc.xml_err(position, "XML declaration not at the start"));
+                    }
+                }
+                Event::Comment(_) => {}
+                Event::Start(_) | Event::Empty(_) if self.root.is_some() => {
+                    return Err(doc.xml_err(position, "a second root element"));
+                }
+                Event::Start(start) => {
+                    if self.stack.len() + 1 > doc.limits.max_depth() {
+                        return Err(doc.limit(LimitKind::Depth, position));
+                    }
+                    let scope = doc.bindings.len();
+                    let mut element = open_element(doc, &start, position)?;
+                    let streamed = self.streams(&element);
+                    if !streamed {
+                        check_list_limit(doc, self.stack.last().map(|(p, _)| p), &element)?;
+                    }
+                    if capture_for(&element.ns, &element.local, &start) == Capture::Raw {
+                        element.raw =
+                            Some(capture_into(doc, &mut self.reader, self.stack.len() + 1)?);
+                        doc.bindings.truncate(scope);
+                        self.attach(element);
+                    } else {
+                        self.stack.push((element, scope));
+                        if streamed && !std::mem::replace(&mut self.blocks_started, true) {
+                            return Ok(Step::BlocksStart);
+                        }
+                    }
+                }
+                Event::Empty(start) => {
+                    if self.stack.len() + 1 > doc.limits.max_depth() {
+                        return Err(doc.limit(LimitKind::Depth, position));
+                    }
+                    let scope = doc.bindings.len();
+                    let mut element = open_element(doc, &start, position)?;
+                    doc.bindings.truncate(scope);
+                    if self.streams(&element) {
+                        if std::mem::replace(&mut self.blocks_started, true) {
+                            return Ok(Step::Block(element));
+                        }
+                        self.pending = Some(element);
+                        return Ok(Step::BlocksStart);
+                    }
+                    check_list_limit(doc, self.stack.last().map(|(p, _)| p), &element)?;
+                    if capture_for(&element.ns, &element.local, &start) == Capture::Raw {
+                        element.raw = Some(Content::from_parts_unchecked(
+                            ContentKind::Text,
+                            Bytes::new(),
+                        ));
+                    }
+                    self.attach(element);
+                }
+                Event::End(_) => {
+                    let Some((element, scope)) = self.stack.pop() else {
+                        return Err(doc.xml_err(position, "end tag without a start tag"));
+                    };
+                    doc.bindings.truncate(scope);
+                    if self.streams(&element) {
+                        return Ok(Step::Block(element));
+                    }
+                    self.attach(element);
+                }
+                Event::Text(text) => {
+                    let Some((element, _)) = self.stack.last_mut() else {
+                        if text.trim().is_empty() {
+                            continue;
+                        }
+                        return Err(doc.xml_err(position, "text outside the root element"));
+                    };
+                    push_text(doc, element, &text.xml10_content(), position)?;
+                }
+                Event::CData(cdata) => {
+                    let Some((element, _)) = self.stack.last_mut() else {
+                        return Err(doc.xml_err(position, "CDATA outside the root element"));
+                    };
+                    push_text(doc, element, &cdata.xml10_content(), position)?;
+                }
+                Event::GeneralRef(reference) => {
+                    let Some((element, _)) = self.stack.last_mut() else {
+                        return Err(doc.xml_err(position, "reference outside the root element"));
+                    };
+                    let c = resolve_ref(doc, &reference, position)?;
+                    let mut buf = [0u8; 4];
+                    push_text(doc, element, c.encode_utf8(&mut buf), position)?;
+                }
+                Event::Eof => {
+                    if !self.stack.is_empty() {
+                        return Err(doc.xml_err(position, "unclosed element at end of input"));
+                    }
+                    return match self.root.take() {
+                        Some(root) => Ok(Step::Done(root)),
+                        None => Err(doc.xml_err(position, "no root element")),
+                    };
+                }
             }
+        }
+    }
+
+    fn attach(&mut self, element: Element) {
+        match self.stack.last_mut() {
+            Some((parent, _)) => parent.children.push(element),
+            None => self.root = Some(element),
         }
     }
 }
@@ -561,13 +660,6 @@ fn check_list_limit(doc: &Doc<'_>, parent: Option<&Element>, child: &Element) ->
         return Err(doc.limit(kind, child.offset));
     }
     Ok(())
-}
-
-fn attach(stack: &mut [(Element, usize)], root: &mut Option<Element>, element: Element) {
-    match stack.last_mut() {
-        Some((parent, _)) => parent.children.push(element),
-        None => *root = Some(element),
-    }
 }
 
 fn open_element<'a>(doc: &mut Doc<'a>, start: &BytesStart<'a>, position: u64) -> Result<Element> {

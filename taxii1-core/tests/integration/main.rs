@@ -14,3 +14,4 @@ mod capture;
 mod captures;
 mod corpus;
 mod roundtrip;
+mod stream;
