@@ -53,7 +53,7 @@ use serde_json::Value;
 
 use crate::data::RelationData;
 use crate::entity::Entity;
-use crate::id::{EntityId, reference_uuid};
+use crate::id::{EntityId, reference_value};
 use crate::package::Package;
 use crate::vocab::{EntityType, RelationKey};
 
@@ -209,8 +209,10 @@ struct LinkRecord<'a> {
 #[derive(Debug, Clone)]
 pub struct Dataset<'a> {
     entities: Vec<&'a Entity>,
-    full: HashMap<String, usize>,
-    stubs: HashMap<String, usize>,
+    /// Full entities by the number their id spells ([`EntityId::value`]).
+    full: HashMap<u128, usize>,
+    /// Stubs by their own id and by the id of the entity they stand for.
+    stubs: HashMap<u128, usize>,
     links: Vec<LinkRecord<'a>>,
     adjacency: Vec<Vec<usize>>,
     relations: Vec<RelationView<'a>>,
@@ -243,14 +245,14 @@ impl<'a> Dataset<'a> {
 
     fn index<I: IntoIterator<Item = &'a Entity>>(&mut self, entities: I) {
         for entity in entities {
-            let uuid = entity.id.uuid();
+            let uuid = entity.id.value();
             if entity.is_stub() {
                 if self.stubs.contains_key(&uuid) {
                     continue;
                 }
                 let index = self.push(entity);
                 self.stubs.insert(uuid, index);
-                if let Some(target) = entity.data.qualified_id().and_then(reference_uuid) {
+                if let Some(target) = entity.data.qualified_id().and_then(reference_value) {
                     self.stubs.entry(target).or_insert(index);
                 }
             } else if let Some(&kept) = self.full.get(&uuid) {
@@ -273,9 +275,9 @@ impl<'a> Dataset<'a> {
         self.entities.len() - 1
     }
 
-    /// Resolves a reference in any spelling [`reference_uuid`] accepts.
+    /// Resolves a reference in any spelling [`crate::reference_uuid`] accepts.
     pub fn resolve(&self, reference: &str) -> Endpoint<'a> {
-        let Some(uuid) = reference_uuid(reference) else {
+        let Some(uuid) = reference_value(reference) else {
             return Endpoint::Missing;
         };
         if let Some(entity) = self.full.get(&uuid).and_then(|&i| self.entities.get(i)) {
@@ -295,7 +297,7 @@ impl<'a> Dataset<'a> {
         let stands_for = stub
             .data
             .qualified_id()
-            .and_then(reference_uuid)
+            .and_then(reference_value)
             .unwrap_or(uuid);
         match self
             .full
@@ -311,14 +313,25 @@ impl<'a> Dataset<'a> {
     }
 
     fn index_of(&self, entity: &Entity) -> Option<usize> {
-        self.full.get(&entity.id.uuid()).copied()
+        self.full.get(&entity.id.value()).copied()
     }
 
     fn link(&mut self) {
-        let entities = self.entities.clone();
-        for (from, entity) in entities.iter().enumerate() {
+        // One buffer for the JSON text of every body, reused so the scan allocates nothing.
+        let mut text = Vec::new();
+        for from in 0..self.entities.len() {
+            let Some(&entity) = self.entities.get(from) else {
+                continue;
+            };
             if let Some(relation) = entity.data.as_relation() {
                 self.link_relation(entity, relation);
+            }
+            // Most bodies hold no reference member: their JSON text shows it, and the costly
+            // `Value` walk below is skipped. A body whose text cannot be written takes the walk.
+            text.clear();
+            if serde_json::to_writer(&mut text, &entity.data).is_ok() && !may_hold_references(&text)
+            {
+                continue;
             }
             // Serialising a parsed or built body cannot fail (every map key is a string); if it
             // ever did, the entity simply has no field references to follow.
@@ -456,7 +469,7 @@ impl<'a> Dataset<'a> {
     /// The full entity with this id (stubs are not returned; see [`Dataset::resolve`]).
     pub fn entity(&self, id: &EntityId) -> Option<&'a Entity> {
         self.full
-            .get(&id.uuid())
+            .get(&id.value())
             .and_then(|&i| self.entities.get(i))
             .copied()
     }
@@ -485,11 +498,39 @@ impl<'a> Dataset<'a> {
     /// Every full entity linked to the one with this id, by any mechanism, in either
     /// direction, grouped per linked entity (a self-link lists the entity itself).
     pub fn links_of(&self, id: &EntityId) -> Vec<Linked<'a>> {
-        let Some(&index) = self.full.get(&id.uuid()) else {
-            return Vec::new();
-        };
-        let mut grouped: Vec<(usize, Vec<LinkEnd<'a>>)> = Vec::new();
-        let mut position: HashMap<usize, usize> = HashMap::new();
+        match self.full.get(&id.value()) {
+            Some(&index) => self.linked_to(index, |_| true),
+            None => Vec::new(),
+        }
+    }
+
+    /// The entities linked to an incident (the incident itself excluded): what contributes
+    /// extracts to the incident's MISP event.
+    pub fn incident_members(&self, incident: &EntityId) -> Vec<Linked<'a>> {
+        match self.full.get(&incident.value()) {
+            Some(&index) => self.linked_to(index, |other| other != index),
+            None => Vec::new(),
+        }
+    }
+
+    /// The incidents the entity with this id is linked to (itself excluded).
+    pub fn linked_incidents(&self, id: &EntityId) -> Vec<Linked<'a>> {
+        match self.full.get(&id.value()) {
+            Some(&index) => self.linked_to(index, |other| {
+                other != index
+                    && self
+                        .entities
+                        .get(other)
+                        .is_some_and(|entity| entity.entity_type() == &EntityType::INCIDENT)
+            }),
+            None => Vec::new(),
+        }
+    }
+
+    /// The entities linked to the one at `index` that `keep` accepts (by index), grouped per
+    /// entity in dataset order, each with its links in the order found.
+    fn linked_to(&self, index: usize, keep: impl Fn(usize) -> bool) -> Vec<Linked<'a>> {
+        let mut ends: Vec<(usize, LinkEnd<'a>)> = Vec::new();
         for record in self.adjacency.get(index).into_iter().flatten() {
             let Some(link) = self.links.get(*record) else {
                 continue;
@@ -499,43 +540,29 @@ impl<'a> Dataset<'a> {
             } else {
                 (link.from, Direction::Incoming)
             };
-            let end = LinkEnd {
-                direction,
-                via: link.via.clone(),
-            };
-            match position.get(&other).and_then(|&at| grouped.get_mut(at)) {
-                Some((_, ends)) => ends.push(end),
-                None => {
-                    position.insert(other, grouped.len());
-                    grouped.push((other, vec![end]));
-                }
+            if keep(other) {
+                let via = link.via.clone();
+                ends.push((other, LinkEnd { direction, via }));
             }
         }
-        grouped.sort_by_key(|(i, _)| *i);
+        // A stable sort keeps each entity's links in the order found.
+        ends.sort_by_key(|(other, _)| *other);
+        let mut grouped: Vec<Linked<'a>> = Vec::new();
+        let mut current = None;
+        for (other, end) in ends {
+            if current == Some(other)
+                && let Some(last) = grouped.last_mut()
+            {
+                last.links.push(end);
+            } else if let Some(&entity) = self.entities.get(other) {
+                current = Some(other);
+                grouped.push(Linked {
+                    entity,
+                    links: vec![end],
+                });
+            }
+        }
         grouped
-            .into_iter()
-            .filter_map(|(i, links)| self.entities.get(i).map(|&entity| Linked { entity, links }))
-            .collect()
-    }
-
-    /// The entities linked to an incident (the incident itself excluded): what contributes
-    /// extracts to the incident's MISP event.
-    pub fn incident_members(&self, incident: &EntityId) -> Vec<Linked<'a>> {
-        self.links_of(incident)
-            .into_iter()
-            .filter(|linked| linked.entity.id.uuid() != incident.uuid())
-            .collect()
-    }
-
-    /// The incidents the entity with this id is linked to (itself excluded).
-    pub fn linked_incidents(&self, id: &EntityId) -> Vec<Linked<'a>> {
-        self.links_of(id)
-            .into_iter()
-            .filter(|linked| {
-                linked.entity.entity_type() == &EntityType::INCIDENT
-                    && linked.entity.id.uuid() != id.uuid()
-            })
-            .collect()
     }
 
     /// References that do not lead to a full entity, in the order found.
@@ -552,18 +579,35 @@ impl<'a> Dataset<'a> {
 fn endpoint_is(endpoint: Endpoint<'_>, id: &EntityId) -> bool {
     endpoint
         .entity()
-        .is_some_and(|entity| entity.id.uuid() == id.uuid())
+        .is_some_and(|entity| entity.id.value() == id.value())
 }
 
 fn dangling_reason<'a>(reference: &str, endpoint: Endpoint<'a>) -> Option<DanglingReason<'a>> {
     match endpoint {
         Endpoint::Entity { .. } => None,
         Endpoint::Stub(stub) => Some(DanglingReason::OutsideDataset { stub }),
-        Endpoint::Missing if reference_uuid(reference).is_none() => {
+        Endpoint::Missing if reference_value(reference).is_none() => {
             Some(DanglingReason::NotAReference)
         }
         Endpoint::Missing => Some(DanglingReason::NotInDataset),
     }
+}
+
+/// Whether the JSON text of a body may hold a `*_ref`, `*_refs` or `idref` member.
+///
+/// A member name is written as `"name":` and a `"` inside a string is escaped, so a name that
+/// ends in `_ref`, `_refs` or `idref` always shows as that text right before a `"`. When no `"`
+/// follows such text, the body has no reference member and [`collect_references`] would find
+/// nothing. (A string value ending so also answers `true`; the walk then finds what is there.)
+fn may_hold_references(text: &[u8]) -> bool {
+    text.iter().enumerate().any(|(at, &byte)| {
+        byte == b'"'
+            && text.get(..at).is_some_and(|before| {
+                before.ends_with(b"_ref")
+                    || before.ends_with(b"_refs")
+                    || before.ends_with(b"idref")
+            })
+    })
 }
 
 /// Collects `(path, reference, is_idref)` for every `*_ref`, `*_refs` and `idref` member.

@@ -51,6 +51,38 @@ pub fn reference_uuid(reference: &str) -> Option<String> {
         .map(str::to_ascii_lowercase)
 }
 
+/// The value of one hexadecimal digit (any other byte counts as 0; callers check with
+/// [`is_uuid`] first).
+fn hex_value(byte: u8) -> u8 {
+    match byte {
+        b'0'..=b'9' => byte - b'0',
+        b'a'..=b'f' => byte - b'a' + 10,
+        b'A'..=b'F' => byte - b'A' + 10,
+        _ => 0,
+    }
+}
+
+/// The 128-bit number a hyphenated UUID spells (either case), or `None` when `text` is not a
+/// UUID. Two spellings give the same number exactly when their lower-case texts are equal, so
+/// the graph keys entities by it without allocating.
+pub(crate) fn uuid_value(text: &[u8]) -> Option<u128> {
+    is_uuid(text).then(|| {
+        text.iter()
+            .filter(|&&b| b != b'-')
+            .fold(0u128, |value, &b| (value << 4) | u128::from(hex_value(b)))
+    })
+}
+
+/// [`reference_uuid`] as a number: the last UUID in the text, without allocating.
+pub(crate) fn reference_value(reference: &str) -> Option<u128> {
+    let bytes = reference.as_bytes();
+    let last_start = bytes.len().checked_sub(UUID_LEN)?;
+    (0..=last_start)
+        .rev()
+        .filter_map(|start| bytes.get(start..start + UUID_LEN))
+        .find_map(uuid_value)
+}
+
 /// The `id` of an entity: a UUID, kept in the spelling it was given.
 ///
 /// Construction validates the form, so every `EntityId` in a parsed package or a built entity
@@ -109,9 +141,15 @@ impl EntityId {
         &self.0
     }
 
-    /// The id in lower case, the key the graph uses.
+    /// The id in lower case (the case-insensitive identity of the entity).
     pub fn uuid(&self) -> String {
         self.0.to_ascii_lowercase()
+    }
+
+    /// The id as a number, the key the graph uses: equal exactly when [`EntityId::uuid`] is.
+    pub(crate) fn value(&self) -> u128 {
+        // Construction checked the form, so the fallback is never taken.
+        uuid_value(self.0.as_bytes()).unwrap_or_default()
     }
 }
 
@@ -207,6 +245,21 @@ mod tests {
         }
         assert_eq!(reference_uuid(""), None);
         assert_eq!(reference_uuid("42"), None);
+        for reference in [
+            format!("{{https://alice.example.org}}indicator-{uuid}"),
+            uuid.to_ascii_uppercase(),
+        ] {
+            assert_eq!(
+                reference_value(&reference),
+                Some(0x770f_ef1f_59b3_5ec4_931d_b11f_9748_1c0a),
+                "{reference}"
+            );
+        }
+        assert_eq!(reference_value("770fef1f-59b3-5ec4-931d-b11f97481c0"), None);
+        assert_eq!(
+            EntityId::new(uuid.to_ascii_uppercase()).unwrap().value(),
+            EntityId::new(uuid).unwrap().value()
+        );
         // Multi-byte text around a UUID does not trip the scanner.
         assert_eq!(reference_uuid(&format!("é{uuid}é")).as_deref(), Some(uuid));
     }

@@ -19,7 +19,11 @@ pub const NAMESPACE: Uuid = Uuid::from_u128(0x6b1f_3c0e_8d2a_4e57_9a41_5c7e_2f90
 
 /// UUIDv5 of `name` in [`NAMESPACE`], hyphenated lower case.
 pub fn uuid_for(name: &str) -> String {
-    Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    Uuid::new_v5(&NAMESPACE, name.as_bytes())
+        .hyphenated()
+        .encode_lower(&mut text)
+        .to_owned()
 }
 
 /// The UUID of the event mapped from an incident.

@@ -13,11 +13,10 @@
 //! objects and its simple attributes (`related-to`), so the grouping stays visible in MISP.
 //! Object and reference UUIDs are UUIDv5 ([`crate::identity`]).
 
-use eiq_json::Entity;
 use misp_model::{Attribute, Object, ObjectReference, ReferencedType};
 
 use crate::identity;
-use crate::outgoing::{EventContext, Mapped};
+use crate::outgoing::{EventContext, Mapped, MemberContext};
 
 /// A MISP object template this mapping fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,17 +113,17 @@ fn disables_correlation(template: &Template, slot: &str) -> bool {
 }
 
 /// One entity's items after grouping.
-pub(crate) struct Grouped {
+pub(crate) struct Grouped<'e> {
     pub(crate) objects: Vec<Object>,
-    pub(crate) rest: Vec<Mapped>,
+    pub(crate) rest: Vec<Mapped<'e>>,
 }
 
 /// The templates an entity's mapped extracts fill, in table order.
-fn templates_for(mapped: &[Mapped]) -> Vec<Template> {
-    let has = |types: &[&str]| mapped.iter().any(|m| types.contains(&m.misp_type.as_str()));
+fn templates_for(mapped: &[Mapped<'_>]) -> Vec<Template> {
+    let has = |types: &[&str]| mapped.iter().any(|m| types.contains(&m.misp_type));
     let file_count = mapped
         .iter()
-        .filter(|m| FILE_TYPES.contains(&m.misp_type.as_str()))
+        .filter(|m| FILE_TYPES.contains(&m.misp_type))
         .count();
     let mut templates = Vec::new();
     if file_count >= 2 {
@@ -143,7 +142,12 @@ fn templates_for(mapped: &[Mapped]) -> Vec<Template> {
 }
 
 /// Groups an entity's mapped extracts into objects; what fits no object stays simple.
-pub(crate) fn group(entity: &Entity, mapped: Vec<Mapped>, context: &EventContext<'_>) -> Grouped {
+pub(crate) fn group<'e>(
+    member: &mut MemberContext<'_>,
+    mapped: Vec<Mapped<'e>>,
+    context: &EventContext<'_>,
+) -> Grouped<'e> {
+    let entity = member.entity;
     let templates = templates_for(&mapped);
     let mut objects: Vec<Object> = templates
         .iter()
@@ -158,7 +162,7 @@ pub(crate) fn group(entity: &Entity, mapped: Vec<Mapped>, context: &EventContext
         })
         .collect();
     for object in &mut objects {
-        object.distribution = Some(context.distribution(entity));
+        object.distribution = Some(member.distribution);
         object.comment = Some(format!("{} {}", entity.entity_type(), entity.id));
     }
     let mut rest = Vec::new();
@@ -166,7 +170,7 @@ pub(crate) fn group(entity: &Entity, mapped: Vec<Mapped>, context: &EventContext
         let home = templates
             .iter()
             .zip(objects.iter_mut())
-            .find_map(|(t, o)| slot(t, &item.misp_type).map(|slot| (t, o, slot)));
+            .find_map(|(t, o)| slot(t, item.misp_type).map(|slot| (t, o, slot)));
         match home {
             Some((template, object, slot)) => {
                 let duplicate = object
@@ -176,7 +180,7 @@ pub(crate) fn group(entity: &Entity, mapped: Vec<Mapped>, context: &EventContext
                 if duplicate {
                     continue;
                 }
-                let mut attribute: Attribute = context.attribute(entity, &item);
+                let mut attribute: Attribute = member.attribute(item);
                 if disables_correlation(template, slot) {
                     attribute.disable_correlation = Some(true);
                 }

@@ -56,8 +56,11 @@
 //! # Ok::<(), eiq_json::Error>(())
 //! ```
 
+use std::borrow::Cow;
+use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::hash::{BuildHasher, Hash};
 
 use eiq_json::graph::{DanglingReason, Dataset, Endpoint};
 use eiq_json::{
@@ -307,16 +310,58 @@ pub fn map_dataset(dataset: &Dataset<'_>, options: &MappingOptions) -> MappingOu
     }
 }
 
+/// The positions of a growing list by the hash of their item, so "is an equal item already
+/// listed?" is answered without keeping a second copy of every item.
+#[derive(Default)]
+pub(crate) struct ListIndex {
+    hasher: RandomState,
+    /// Hash → the latest position with that hash.
+    latest: HashMap<u64, usize>,
+    /// Position → the previous position with the same hash.
+    previous: Vec<Option<usize>>,
+}
+
+impl ListIndex {
+    /// The hash the index files `item` under.
+    pub(crate) fn hash<T: Hash + ?Sized>(&self, item: &T) -> u64 {
+        self.hasher.hash_one(item)
+    }
+
+    /// Whether a listed position with this hash holds an equal item (`same` compares).
+    pub(crate) fn contains(&self, hash: u64, same: impl Fn(usize) -> bool) -> bool {
+        let mut position = self.latest.get(&hash).copied();
+        while let Some(at) = position {
+            if same(at) {
+                return true;
+            }
+            position = self.previous.get(at).copied().flatten();
+        }
+        false
+    }
+
+    /// Files the next position of the list (the one after every position filed so far).
+    pub(crate) fn file(&mut self, hash: u64) {
+        let position = self.previous.len();
+        let previous = self.latest.insert(hash, position);
+        self.previous.push(previous);
+    }
+}
+
 /// The skipped items, each once, in the order found.
 #[derive(Default)]
 pub(crate) struct Skips {
     list: Vec<Skipped>,
-    seen: HashSet<Skipped>,
+    index: ListIndex,
 }
 
 impl Skips {
     pub(crate) fn push(&mut self, item: Skipped) {
-        if self.seen.insert(item.clone()) {
+        let hash = self.index.hash(&item);
+        let list = &self.list;
+        if !self.index.contains(hash, |at| {
+            list.get(at).is_some_and(|listed| *listed == item)
+        }) {
+            self.index.file(hash);
             self.list.push(item);
         }
     }
@@ -330,13 +375,18 @@ impl Skips {
         });
     }
 
-    pub(crate) fn extract(&mut self, entity: &Entity, observable: &Observable, reason: SkipReason) {
+    pub(crate) fn extract(
+        &mut self,
+        entity: &Entity,
+        observable: &Observable<'_>,
+        reason: SkipReason,
+    ) {
         self.push(Skipped {
             entity_id: entity.id.as_str().to_owned(),
             entity_type: entity.entity_type().as_str().to_owned(),
             extract: Some(SkippedExtract {
                 kind: observable.kind.as_str().to_owned(),
-                value: observable.value.clone(),
+                value: observable.value.as_ref().to_owned(),
             }),
             reason,
         });
@@ -367,14 +417,19 @@ fn report_entities(dataset: &Dataset<'_>, skipped: &mut Skips) {
             continue;
         }
         if dataset.linked_incidents(&entity.id).is_empty() {
-            let reason = match outside.get(&entity.id.uuid()) {
+            let incident = if outside.is_empty() {
+                None
+            } else {
+                outside.get(&entity.id.uuid())
+            };
+            let reason = match incident {
                 Some(incident) => SkipReason::IncidentOutsideDataset {
                     incident: incident.clone(),
                 },
                 None => SkipReason::NoIncident,
             };
             skipped.entity(entity, reason);
-        } else if observables(entity).is_empty() {
+        } else if !has_observables(entity) {
             skipped.entity(entity, SkipReason::NoObservables);
         }
     }
@@ -452,18 +507,18 @@ fn incidents_outside(dataset: &Dataset<'_>) -> HashMap<String, String> {
     outside
 }
 
-/// One extract of an entity, whichever list it came from.
+/// One extract of an entity, whichever list it came from, borrowed from the entity.
 #[derive(Debug, Clone)]
-pub(crate) struct Observable {
-    pub(crate) kind: ExtractKind,
-    pub(crate) value: String,
+pub(crate) struct Observable<'e> {
+    pub(crate) kind: &'e ExtractKind,
+    pub(crate) value: Cow<'e, str>,
     pub(crate) classification: Classification,
     pub(crate) confidence: Option<ExtractConfidence>,
-    pub(crate) link_types: Vec<LinkType>,
+    pub(crate) link_types: &'e [LinkType],
     /// The MISP type an extract read from MISP remembers (`extra.misp_type`).
-    pub(crate) misp_type: Option<String>,
+    pub(crate) misp_type: Option<&'e str>,
     /// The MISP category an extract read from MISP remembers (`extra.misp_category`).
-    pub(crate) misp_category: Option<String>,
+    pub(crate) misp_category: Option<&'e str>,
 }
 
 /// The member of an extract's `extra` where the incoming mapping keeps the MISP type.
@@ -471,18 +526,33 @@ pub const MISP_TYPE_MEMBER: &str = "misp_type";
 /// The member of an extract's `extra` where the incoming mapping keeps the MISP category.
 pub const MISP_CATEGORY_MEMBER: &str = "misp_category";
 
-pub(crate) fn observables(entity: &Entity) -> Vec<Observable> {
-    let text = |extra: &serde_json::Map<String, Value>, key: &str| {
-        extra.get(key).and_then(Value::as_str).map(str::to_owned)
-    };
+/// Whether [`observables`] finds anything in the entity (without collecting it).
+fn has_observables(entity: &Entity) -> bool {
+    !entity.extracts().is_empty()
+        || !entity.enrichment_extracts().is_empty()
+        || entity.meta.get().is_some_and(|meta| {
+            meta.manual_extracts
+                .get()
+                .is_some_and(|list| !list.is_empty())
+                || meta
+                    .bundled_extracts
+                    .get()
+                    .is_some_and(|list| !list.is_empty())
+        })
+}
+
+pub(crate) fn observables(entity: &Entity) -> Vec<Observable<'_>> {
+    fn text<'m>(extra: &'m serde_json::Map<String, Value>, key: &str) -> Option<&'m str> {
+        extra.get(key).and_then(Value::as_str)
+    }
     let mut list = Vec::new();
     for extract in entity.extracts().iter().chain(entity.enrichment_extracts()) {
         list.push(Observable {
-            kind: extract.kind.clone(),
-            value: extract.value.as_text().into_owned(),
+            kind: &extract.kind,
+            value: extract.value.as_text(),
             classification: extract.classification(),
             confidence: extract.confidence(),
-            link_types: extract.link_types().to_vec(),
+            link_types: extract.link_types(),
             misp_type: text(&extract.extra, MISP_TYPE_MEMBER),
             misp_category: text(&extract.extra, MISP_CATEGORY_MEMBER),
         });
@@ -490,26 +560,26 @@ pub(crate) fn observables(entity: &Entity) -> Vec<Observable> {
     if let Some(meta) = entity.meta.get() {
         for manual in meta.manual_extracts.get().into_iter().flatten() {
             list.push(Observable {
-                kind: manual.kind.clone(),
-                value: manual.value.as_text().into_owned(),
+                kind: &manual.kind,
+                value: manual.value.as_text(),
                 classification: manual
                     .classification
                     .get()
                     .copied()
                     .unwrap_or(Classification::Unknown),
                 confidence: manual.confidence.get().copied(),
-                link_types: manual.link_type.get().cloned().into_iter().collect(),
+                link_types: manual.link_type.get().map_or(&[], std::slice::from_ref),
                 misp_type: None,
                 misp_category: None,
             });
         }
         for bundled in meta.bundled_extracts.get().into_iter().flatten() {
             list.push(Observable {
-                kind: bundled.kind.clone(),
-                value: bundled.value.as_text().into_owned(),
+                kind: &bundled.kind,
+                value: bundled.value.as_text(),
                 classification: Classification::Unknown,
                 confidence: None,
-                link_types: Vec::new(),
+                link_types: &[],
                 misp_type: None,
                 misp_category: None,
             });
@@ -520,20 +590,20 @@ pub(crate) fn observables(entity: &Entity) -> Vec<Observable> {
 
 /// An observable with its MISP type, category and checked value.
 #[derive(Debug, Clone)]
-pub(crate) struct Mapped {
-    pub(crate) observable: Observable,
-    pub(crate) misp_type: String,
-    pub(crate) category: String,
+pub(crate) struct Mapped<'e> {
+    pub(crate) observable: Observable<'e>,
+    pub(crate) misp_type: &'e str,
+    pub(crate) category: &'e str,
     pub(crate) value: String,
 }
 
 /// The MISP form of one observable, or why it has none.
-pub(crate) fn map_observable(observable: &Observable) -> Result<Mapped, SkipReason> {
-    let target = match kinds::target(&observable.kind, &observable.link_types) {
+pub(crate) fn map_observable<'e>(observable: &Observable<'e>) -> Result<Mapped<'e>, SkipReason> {
+    let target = match kinds::target(observable.kind, observable.link_types) {
         Ok(target) => target,
         Err(Unmappable::Kind(_)) => {
             let needs_victim =
-                kinds::rule(&observable.kind).is_some_and(|rule| rule.targeted_victim.is_some());
+                kinds::rule(observable.kind).is_some_and(|rule| rule.targeted_victim.is_some());
             return Err(if needs_victim {
                 SkipReason::NeedsLinkType {
                     link_type: LinkType::TARGETED_VICTIM.as_str().to_owned(),
@@ -549,30 +619,26 @@ pub(crate) fn map_observable(observable: &Observable) -> Result<Mapped, SkipReas
     let table = misp_model::describe_types::DescribeTypes::builtin();
     let misp_type = observable
         .misp_type
-        .as_deref()
         .filter(|hint| {
             table.is_known_type(hint)
-                && kinds::kind_for_type(hint, &observable.value).as_ref() == Some(&observable.kind)
+                && kinds::kind_for_type(hint, &observable.value).as_ref() == Some(observable.kind)
         })
-        .unwrap_or(target.misp_type)
-        .to_owned();
+        .unwrap_or(target.misp_type);
     let category = observable
         .misp_category
-        .as_deref()
-        .filter(|hint| table.category_allows(hint, &misp_type))
+        .filter(|hint| table.category_allows(hint, misp_type))
         .or_else(|| {
             table
-                .category_allows(target.category, &misp_type)
+                .category_allows(target.category, misp_type)
                 .then_some(target.category)
         })
         .or_else(|| {
             table
-                .defaults(&misp_type)
+                .defaults(misp_type)
                 .map(|d| d.default_category.as_str())
         })
-        .unwrap_or(target.category)
-        .to_owned();
-    let value = kinds::check_value(&misp_type, &observable.value)
+        .unwrap_or(target.category);
+    let value = kinds::check_value(misp_type, &observable.value)
         .map_err(|why| SkipReason::InvalidValue { why })?;
     Ok(Mapped {
         observable: observable.clone(),
@@ -584,6 +650,7 @@ pub(crate) fn map_observable(observable: &Observable) -> Result<Mapped, SkipReas
 
 /// What every item of one incident's event shares.
 pub(crate) struct EventContext<'a> {
+    /// The incident's id in lower case.
     pub(crate) incident_id: String,
     pub(crate) event_tlp: Option<Tlp>,
     pub(crate) options: &'a MappingOptions,
@@ -600,38 +667,77 @@ impl EventContext<'_> {
         }
     }
 
-    /// The attribute for a mapped observable of `entity`.
-    pub(crate) fn attribute(&self, entity: &Entity, mapped: &Mapped) -> Attribute {
-        let uuid = identity::attribute_uuid(
-            &self.incident_id,
-            entity.id.as_str(),
-            &mapped.misp_type,
-            &mapped.value,
-        );
-        let observable = &mapped.observable;
-        let mut attribute = Attribute::new(&mapped.misp_type, &mapped.value)
-            .with_uuid(uuid)
-            .with_category(&mapped.category)
-            .with_to_ids(markings::to_ids(
-                observable.classification,
-                observable.confidence,
-            ))
-            .with_distribution(self.distribution(entity))
-            .with_comment(comment(entity));
+    /// What every attribute of `entity` in this event shares, worked out once for the entity.
+    pub(crate) fn member<'e>(&self, entity: &'e Entity) -> MemberContext<'e> {
+        // The name of an attribute's UUID starts `<incident id>/<entity id>/` (see
+        // [`identity::attribute_uuid`]); the type and value are appended per attribute.
+        let mut uuid_name = self.incident_id.to_ascii_lowercase();
+        uuid_name.push('/');
+        uuid_name.push_str(&entity.id.as_str().to_ascii_lowercase());
+        uuid_name.push('/');
         let entity_tlp = entity.tlp();
-        if entity_tlp.is_some()
-            && entity_tlp != self.event_tlp
-            && let Some(tag) = entity_tlp.and_then(markings::tlp_tag)
-        {
-            attribute = attribute.with_tag(Tag::new(tag));
+        let tlp_tag = if entity_tlp.is_some() && entity_tlp != self.event_tlp {
+            entity_tlp.and_then(markings::tlp_tag)
+        } else {
+            None
+        };
+        MemberContext {
+            entity,
+            uuid_prefix_len: uuid_name.len(),
+            uuid_name,
+            comment: comment(entity),
+            distribution: self.distribution(entity),
+            tlp_tag,
+            tags: self.options.include_tags.then(|| entity_tags(entity)),
         }
-        if self.options.include_tags {
-            let mut names = entity_tags(entity);
+    }
+}
+
+/// What every attribute of one entity in one event shares.
+pub(crate) struct MemberContext<'e> {
+    /// The entity.
+    pub(crate) entity: &'e Entity,
+    /// `<incident id>/<entity id>/` followed by the last attribute's type and value.
+    uuid_name: String,
+    /// The length of the `<incident id>/<entity id>/` prefix of `uuid_name`.
+    uuid_prefix_len: usize,
+    /// The attribute comment: entity type and title.
+    comment: String,
+    /// The distribution of the entity's items.
+    pub(crate) distribution: Distribution,
+    /// The TLP tag, when the entity's TLP differs from the incident's.
+    tlp_tag: Option<&'static str>,
+    /// The entity's tag names, when tags are included.
+    tags: Option<Vec<String>>,
+}
+
+impl MemberContext<'_> {
+    /// The attribute for a mapped observable of the entity.
+    pub(crate) fn attribute(&mut self, mapped: Mapped<'_>) -> Attribute {
+        self.uuid_name.truncate(self.uuid_prefix_len);
+        self.uuid_name.push_str(mapped.misp_type);
+        self.uuid_name.push('/');
+        self.uuid_name.push_str(&mapped.value);
+        let observable = &mapped.observable;
+        let mut attribute = Attribute::new(mapped.misp_type, mapped.value);
+        attribute.uuid = Some(identity::uuid_for(&self.uuid_name));
+        attribute.category = Some(mapped.category.to_owned());
+        attribute.to_ids = Some(markings::to_ids(
+            observable.classification,
+            observable.confidence,
+        ));
+        attribute.distribution = Some(self.distribution);
+        attribute.comment = Some(self.comment.clone());
+        if let Some(tag) = self.tlp_tag {
+            attribute.tags.push(Tag::new(tag));
+        }
+        if let Some(tags) = &self.tags {
+            let mut names = tags.clone();
             if let Some(confidence) = observable.confidence {
                 names.push(confidence_tag(confidence));
             }
             for name in dedupe(names) {
-                attribute = attribute.with_tag(Tag::new(name));
+                attribute.tags.push(Tag::new(name));
             }
         }
         attribute
@@ -705,8 +811,12 @@ fn map_incident(
             .map(|linked| linked.entity)
             .filter(|entity| supports_entity_type(entity.entity_type())),
     );
-    let mut seen: HashSet<(String, String)> = HashSet::new();
+    // The attributes already in the event, by type and value (positions in `event.attributes`
+    // from `first`).
+    let first = event.attributes.len();
+    let mut seen = ListIndex::default();
     for entity in contributors {
+        let mut member = context.member(entity);
         let mut mapped_list = Vec::new();
         for observable in observables(entity) {
             match map_observable(&observable) {
@@ -715,19 +825,30 @@ fn map_incident(
             }
         }
         let (mut objects, simple) = if options.objects {
-            let grouped = crate::objects::group(entity, mapped_list, &context);
+            let grouped = crate::objects::group(&mut member, mapped_list, &context);
             (grouped.objects, grouped.rest)
         } else {
             (Vec::new(), mapped_list)
         };
         let mut attribute_uuids = Vec::new();
         for mapped in simple {
-            if seen.insert((mapped.misp_type.clone(), mapped.value.clone())) {
-                let attribute = context.attribute(entity, &mapped);
-                attribute_uuids.extend(attribute.uuid.clone());
-                event.attributes.push(attribute);
-            } else {
+            let hash = seen.hash(&(mapped.misp_type, mapped.value.as_str()));
+            let attributes = &event.attributes;
+            let duplicate = seen.contains(hash, |at| {
+                attributes.get(first + at).is_some_and(|attribute| {
+                    attribute.attribute_type == mapped.misp_type && attribute.value == mapped.value
+                })
+            });
+            if duplicate {
                 skipped.extract(entity, &mapped.observable, SkipReason::Duplicate);
+            } else {
+                seen.file(hash);
+                let attribute = member.attribute(mapped);
+                // Only objects refer to the simple attributes (see `objects::link`).
+                if options.objects {
+                    attribute_uuids.extend(attribute.uuid.clone());
+                }
+                event.attributes.push(attribute);
             }
         }
         crate::objects::link(&mut objects, &attribute_uuids);

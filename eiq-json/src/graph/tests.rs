@@ -237,3 +237,37 @@ fn relation_with_unusable_endpoints_is_reported() {
     assert_eq!(dataset.dangling()[0].field, "data.target");
     assert_eq!(dataset.dangling()[0].reason, DanglingReason::NotAReference);
 }
+
+#[test]
+fn reference_scan_flags_every_reference_member_name() {
+    for text in [
+        r#"{"type":"sighting","sighting_of_ref":"x"}"#,
+        r#"{"object_refs":["a","b"]}"#,
+        r#"{"related":[{"idref":"x"}]}"#,
+        r#"{"title":"ends in _ref"}"#,
+    ] {
+        assert!(may_hold_references(text.as_bytes()), "{text}");
+    }
+    for text in [
+        r#"{"type":"indicator","title":"Indicator 1"}"#,
+        r#"{"reference":"x","refs":"y","_refsx":"z"}"#,
+        r#"{"title":"a \"quoted\" name"}"#,
+        "",
+    ] {
+        assert!(!may_hold_references(text.as_bytes()), "{text}");
+    }
+}
+
+#[test]
+fn ids_in_any_case_are_one_entity() {
+    let upper = entity(&INDICATOR.to_ascii_uppercase(), EntityType::INDICATOR);
+    let lower = entity(INDICATOR, EntityType::INDICATOR);
+    let entities = [upper, lower];
+    let dataset = Dataset::from_entities(&entities);
+    assert_eq!(dataset.len(), 1);
+    assert_eq!(dataset.duplicates().len(), 1);
+    assert_eq!(
+        dataset.entity(&id(INDICATOR)).map(|e| e.id.as_str()),
+        Some(INDICATOR.to_ascii_uppercase().as_str())
+    );
+}
