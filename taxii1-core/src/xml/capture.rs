@@ -557,13 +557,21 @@ fn decode_text(doc: &Doc<'_>, start: usize, end: usize) -> Content {
         return Content::from_parts_unchecked(ContentKind::Text, doc.body_bytes.slice(start..end));
     }
     let mut out = String::with_capacity(raw.len());
+    let has_cr = memchr(b'\r', raw.as_bytes()).is_some();
+    let push = |out: &mut String, text: &str| {
+        if has_cr {
+            push_normalized(out, text);
+        } else {
+            out.push_str(text);
+        }
+    };
     let mut rest = raw;
     while let Some(at) = memchr2(b'&', b'<', rest.as_bytes()) {
         let (text, markup) = rest.split_at(at);
-        push_normalized(&mut out, text);
+        push(&mut out, text);
         if let Some(after) = markup.strip_prefix("<![CDATA[") {
             let close = memmem::find(after.as_bytes(), b"]]>").unwrap_or(after.len());
-            push_normalized(&mut out, after.get(..close).unwrap_or_default());
+            push(&mut out, after.get(..close).unwrap_or_default());
             rest = after.get(close + 3..).unwrap_or_default();
         } else {
             // `&`: the scan already checked every reference; nothing else starts with `<` in
@@ -576,7 +584,7 @@ fn decode_text(doc: &Doc<'_>, start: usize, end: usize) -> Content {
             rest = after.get(semi + 1..).unwrap_or_default();
         }
     }
-    push_normalized(&mut out, rest);
+    push(&mut out, rest);
     Content::from_parts_unchecked(ContentKind::Text, Bytes::from(out))
 }
 

@@ -169,14 +169,14 @@ impl<'e, 'p> Kids<'e, 'p> {
 fn check_attrs(element: &Element, allowed: &[&str], path: &Path<'_>) -> Result<()> {
     for attr in &element.attrs {
         let ok = match &attr.ns {
-            Ns::None => allowed.contains(&attr.local.as_str()),
+            Ns::None => allowed.contains(&attr.local.as_ref()),
             Ns::Other(uri) => uri == "http://www.w3.org/2001/XMLSchema-instance",
             _ => false,
         };
         if !ok {
             return Err(Error::UnexpectedAttribute {
                 path: path.to_string(),
-                found: attr.local.clone(),
+                found: attr.local.to_string(),
                 offset: element.offset,
             });
         }
@@ -189,7 +189,7 @@ fn leaf(element: &Element, path: &Path<'_>) -> Result<()> {
     match element.children.first() {
         Some(extra) => Err(Error::UnexpectedElement {
             path: path.to_string(),
-            found: extra.local.clone(),
+            found: extra.local.to_string(),
             offset: extra.offset,
         }),
         None => Ok(()),
@@ -263,7 +263,7 @@ pub(crate) fn decode(root: &Element, lenient: bool) -> Result<Parsed> {
         other => {
             return Err(Error::UnknownMessage {
                 namespace: other.uri().to_owned(),
-                local_name: root.local.clone(),
+                local_name: root.local.to_string(),
             });
         }
     };
@@ -273,7 +273,7 @@ pub(crate) fn decode(root: &Element, lenient: bool) -> Result<Parsed> {
         lenient,
     };
     let path = Path::root(&root.local);
-    let message = match (root.local.as_str(), version) {
+    let message = match (root.local.as_ref(), version) {
         ("Status_Message", _) => Message::StatusMessage(d.status(root, &path)?),
         ("Discovery_Request", _) => {
             let (message_id, extended_headers, signature) = d.bare_request(root, &path)?;
@@ -312,7 +312,7 @@ pub(crate) fn decode(root: &Element, lenient: bool) -> Result<Parsed> {
         _ => {
             return Err(Error::UnknownMessage {
                 namespace: root.ns.uri().to_owned(),
-                local_name: root.local.clone(),
+                local_name: root.local.to_string(),
             });
         }
     };
@@ -1519,7 +1519,7 @@ fn criteria(e: &Element, p: &Path<'_>) -> Result<Criteria> {
     };
     let mut items = Vec::with_capacity(e.children.len());
     for (i, child) in e.children.iter().enumerate() {
-        match (&child.ns, child.local.as_str()) {
+        match (&child.ns, child.local.as_ref()) {
             (Ns::Tdq, "Criteria") => items.push(CriteriaItem::Criteria(criteria(
                 child,
                 &p.item("Criteria", i),

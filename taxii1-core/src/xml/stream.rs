@@ -197,7 +197,7 @@ impl<'a> ContentBlocks<'a> {
 /// The error for an element of the message found between its content blocks.
 fn out_of_place(root: &Element, extra: &Element) -> Error {
     Error::UnexpectedElement {
-        path: root.local.clone(),
+        path: root.local.to_string(),
         found: format!("{{{}}}{}", extra.ns.uri(), extra.local),
         offset: extra.offset,
     }
