@@ -27,7 +27,8 @@ use taxii1_core::binding::client::{Client, Reply};
 use taxii1_core::binding::poll::{PollEvent, PollSession};
 use taxii1_core::message::*;
 use taxii1_core::{
-    Content, ContentBindingId, ContentKind, Limits, Message, Parsed, Timestamp, Version,
+    Content, ContentBindingId, ContentBlocks, ContentKind, Limits, Message, Parsed, Timestamp,
+    Version,
 };
 use url::Url;
 
@@ -1070,7 +1071,8 @@ fn read_input(file: &str) -> std::io::Result<Vec<u8>> {
     }
 }
 
-fn summary(parsed: &Parsed) -> String {
+/// A one-line summary; `blocks` is the number of content blocks and their content bytes.
+fn summary(parsed: &Parsed, (blocks, bytes): (usize, usize)) -> String {
     let m = &parsed.message;
     let mut line = format!(
         "TAXII {} {} message_id={}",
@@ -1141,15 +1143,25 @@ fn summary(parsed: &Parsed) -> String {
         }
         _ => {}
     }
-    let blocks = m.content_blocks();
     if matches!(m, Message::PollResponse(_) | Message::InboxMessage(_)) {
-        let bytes: usize = blocks.iter().map(|b| b.content.as_bytes().len()).sum();
-        line.push_str(&format!(
-            " content_blocks={} content_bytes={bytes}",
-            blocks.len()
-        ));
+        line.push_str(&format!(" content_blocks={blocks} content_bytes={bytes}"));
     }
     line
+}
+
+/// Reads a message one content block at a time, keeping none of them: the message without
+/// its blocks, how many there were and their content bytes.
+fn read_streaming(
+    input: &Bytes,
+    limits: &Limits,
+) -> Result<(Parsed, (usize, usize)), taxii1_core::Error> {
+    let mut stream = ContentBlocks::new(input, limits)?;
+    let mut bytes = 0;
+    while let Some(block) = stream.next_block()? {
+        bytes += block.content.as_bytes().len();
+    }
+    let count = stream.blocks_read();
+    Ok((stream.finish()?, (count, bytes)))
 }
 
 fn run_parse(want_summary: bool, lenient: bool, file: &str) -> ExitCode {
@@ -1161,18 +1173,26 @@ fn run_parse(want_summary: bool, lenient: bool, file: &str) -> ExitCode {
         }
     };
     let limits = Limits::default().with_accept_peer_deviations(lenient);
-    // Hand the buffer over: content blocks then share it instead of being copied.
-    let parsed = match Message::from_bytes(Bytes::from(input), &limits) {
-        Ok(parsed) => parsed,
-        Err(e) => {
-            eprintln!("taxii: {file}: {e}");
-            return ExitCode::from(1);
-        }
-    };
+    let input = Bytes::from(input);
     let mut stdout = std::io::stdout().lock();
     let result = if want_summary {
-        writeln!(stdout, "{}", summary(&parsed))
+        // The summary needs no block kept: stream them, so memory stays near the input size.
+        match read_streaming(&input, &limits) {
+            Ok((parsed, blocks)) => writeln!(stdout, "{}", summary(&parsed, blocks)),
+            Err(e) => {
+                eprintln!("taxii: {file}: {e}");
+                return ExitCode::from(1);
+            }
+        }
     } else {
+        // Hand the buffer over: content blocks then share it instead of being copied.
+        let parsed = match Message::from_bytes(input, &limits) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                eprintln!("taxii: {file}: {e}");
+                return ExitCode::from(1);
+            }
+        };
         match parsed.message.to_xml(parsed.version) {
             Ok(xml) => stdout.write_all(&xml).and_then(|()| writeln!(stdout)),
             Err(e) => {
