@@ -277,14 +277,20 @@ impl<'a> Dataset<'a> {
 
     /// Resolves a reference in any spelling [`crate::reference_uuid`] accepts.
     pub fn resolve(&self, reference: &str) -> Endpoint<'a> {
+        self.resolve_at(reference).0
+    }
+
+    /// [`Dataset::resolve`], with the position of the full entity the reference leads to.
+    fn resolve_at(&self, reference: &str) -> (Endpoint<'a>, Option<usize>) {
         let Some(uuid) = reference_value(reference) else {
-            return Endpoint::Missing;
+            return (Endpoint::Missing, None);
         };
-        if let Some(entity) = self.full.get(&uuid).and_then(|&i| self.entities.get(i)) {
-            return Endpoint::Entity {
+        if let Some((index, entity)) = self.full_entity(uuid) {
+            let endpoint = Endpoint::Entity {
                 entity,
                 via_stub: None,
             };
+            return (endpoint, Some(index));
         }
         let Some(stub) = self
             .stubs
@@ -292,28 +298,29 @@ impl<'a> Dataset<'a> {
             .and_then(|&i| self.entities.get(i))
             .copied()
         else {
-            return Endpoint::Missing;
+            return (Endpoint::Missing, None);
         };
         let stands_for = stub
             .data
             .qualified_id()
             .and_then(reference_value)
             .unwrap_or(uuid);
-        match self
-            .full
-            .get(&stands_for)
-            .and_then(|&i| self.entities.get(i))
-        {
-            Some(entity) => Endpoint::Entity {
-                entity,
-                via_stub: Some(stub),
-            },
-            None => Endpoint::Stub(stub),
+        match self.full_entity(stands_for) {
+            Some((index, entity)) => {
+                let endpoint = Endpoint::Entity {
+                    entity,
+                    via_stub: Some(stub),
+                };
+                (endpoint, Some(index))
+            }
+            None => (Endpoint::Stub(stub), None),
         }
     }
 
-    fn index_of(&self, entity: &Entity) -> Option<usize> {
-        self.full.get(&entity.id.value()).copied()
+    /// The position and the full entity whose id spells `uuid`.
+    fn full_entity(&self, uuid: u128) -> Option<(usize, &'a Entity)> {
+        let index = *self.full.get(&uuid)?;
+        self.entities.get(index).map(|&entity| (index, entity))
     }
 
     fn link(&mut self) {
@@ -356,8 +363,8 @@ impl<'a> Dataset<'a> {
     }
 
     fn link_relation(&mut self, relation: &'a Entity, data: &'a RelationData) {
-        let source = self.resolve(&data.source);
-        let target = self.resolve(&data.target);
+        let (source, source_index) = self.resolve_at(&data.source);
+        let (target, target_index) = self.resolve_at(&data.target);
         self.relations.push(RelationView {
             relation,
             data,
@@ -379,24 +386,22 @@ impl<'a> Dataset<'a> {
         }
         if let (
             Endpoint::Entity {
-                entity: from,
                 via_stub: from_stub,
+                ..
             },
             Endpoint::Entity {
-                entity: to,
-                via_stub: to_stub,
+                via_stub: to_stub, ..
             },
-        ) = (source, target)
-            && let (Some(from), Some(to)) = (self.index_of(from), self.index_of(to))
+            Some(from),
+            Some(to),
+        ) = (source, target, source_index, target_index)
         {
-            {
-                let via = LinkVia::Relation {
-                    relation,
-                    key: data.key.get(),
-                    via_stub: from_stub.or(to_stub),
-                };
-                self.add_link(from, to, via);
-            }
+            let via = LinkVia::Relation {
+                relation,
+                key: data.key.get(),
+                via_stub: from_stub.or(to_stub),
+            };
+            self.add_link(from, to, via);
         }
     }
 
@@ -408,7 +413,7 @@ impl<'a> Dataset<'a> {
         reference: String,
         via: LinkVia<'a>,
     ) {
-        let endpoint = self.resolve(&reference);
+        let (endpoint, index) = self.resolve_at(&reference);
         if let Some(reason) = dangling_reason(&reference, endpoint) {
             self.dangling.push(DanglingReference {
                 holder,
@@ -418,7 +423,7 @@ impl<'a> Dataset<'a> {
             });
             return;
         }
-        if let Some(to) = endpoint.entity().and_then(|entity| self.index_of(entity)) {
+        if let Some(to) = index {
             self.add_link(from, to, via);
         }
     }
@@ -502,6 +507,33 @@ impl<'a> Dataset<'a> {
             Some(&index) => self.linked_to(index, |_| true),
             None => Vec::new(),
         }
+    }
+
+    /// Whether the entity with this id is linked to an incident (itself excluded): the same as
+    /// `!linked_incidents(id).is_empty()`, without collecting the links.
+    pub fn has_linked_incident(&self, id: &EntityId) -> bool {
+        let Some(&index) = self.full.get(&id.value()) else {
+            return false;
+        };
+        self.adjacency
+            .get(index)
+            .into_iter()
+            .flatten()
+            .filter_map(|record| self.links.get(*record))
+            .map(|link| {
+                if link.from == index {
+                    link.to
+                } else {
+                    link.from
+                }
+            })
+            .any(|other| {
+                other != index
+                    && self
+                        .entities
+                        .get(other)
+                        .is_some_and(|entity| entity.entity_type() == &EntityType::INCIDENT)
+            })
     }
 
     /// The entities linked to an incident (the incident itself excluded): what contributes

@@ -148,8 +148,19 @@ impl EntityId {
 
     /// The id as a number, the key the graph uses: equal exactly when [`EntityId::uuid`] is.
     pub(crate) fn value(&self) -> u128 {
-        // Construction checked the form, so the fallback is never taken.
-        uuid_value(self.0.as_bytes()).unwrap_or_default()
+        // Construction checked the form (hex digits around hyphens at 8, 13, 18 and 23), so
+        // the digits are read without checking again: the first 16 before byte 18, the rest
+        // after it.
+        let text = self.0.as_bytes();
+        let digits = |from: usize, to: usize| {
+            text.get(from..to).map_or(0, |part| {
+                part.iter()
+                    .fold(0u64, |value, &b| (value << 4) | u64::from(hex_value(b)))
+            })
+        };
+        let high = (digits(0, 8) << 32) | (digits(9, 13) << 16) | digits(14, 18);
+        let low = (digits(19, 23) << 48) | digits(24, 36);
+        (u128::from(high) << 64) | u128::from(low)
     }
 }
 
@@ -259,6 +270,10 @@ mod tests {
         assert_eq!(
             EntityId::new(uuid.to_ascii_uppercase()).unwrap().value(),
             EntityId::new(uuid).unwrap().value()
+        );
+        assert_eq!(
+            Some(EntityId::new(uuid).unwrap().value()),
+            uuid_value(uuid.as_bytes())
         );
         // Multi-byte text around a UUID does not trip the scanner.
         assert_eq!(reference_uuid(&format!("é{uuid}é")).as_deref(), Some(uuid));

@@ -271,3 +271,29 @@ fn ids_in_any_case_are_one_entity() {
         Some(INDICATOR.to_ascii_uppercase().as_str())
     );
 }
+
+#[test]
+fn has_linked_incident_agrees_with_linked_incidents() {
+    let incident = entity(INCIDENT, EntityType::INCIDENT);
+    let indicator = entity(INDICATOR, EntityType::INDICATOR);
+    let other = entity(OTHER, EntityType::INDICATOR);
+    let link = rel(1, &incident, RelationKey::RELATED_INDICATORS, &indicator);
+    let between = rel(
+        2,
+        &indicator,
+        RelationKey::new("related_indicators"),
+        &other,
+    );
+    let entities = [incident, indicator, other, link, between];
+    let dataset = Dataset::from_entities(&entities);
+    for uuid in [INCIDENT, INDICATOR, OTHER, REMOTE_INCIDENT] {
+        assert_eq!(
+            dataset.has_linked_incident(&id(uuid)),
+            !dataset.linked_incidents(&id(uuid)).is_empty(),
+            "{uuid}"
+        );
+    }
+    assert!(dataset.has_linked_incident(&id(INDICATOR)));
+    assert!(!dataset.has_linked_incident(&id(OTHER)));
+    assert!(!dataset.has_linked_incident(&id(INCIDENT)));
+}
