@@ -456,12 +456,22 @@ impl<'de, T: WireValue> Visitor<'de> for ScalarFieldVisitor<'_, T> {
 ///
 /// The input's UTF-8 is checked once up front, so the parser does not re-check every string it
 /// reads; input that is not UTF-8 is read from the bytes instead, for serde_json's error with
-/// its line and column.
+/// its line and column. The fast pass ([`crate::wire::fast`]) reads the usual forms first; when
+/// it gives up, the serde-based reader here reads the input (and reports any error).
 pub(crate) fn read_document(bytes: &[u8]) -> Result<crate::Document, Error> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => read_with(serde_json::Deserializer::from_str(text)),
+        Ok(text) => match crate::wire::fast::read_document(text) {
+            Some(document) => Ok(document),
+            None => read_with(serde_json::Deserializer::from_str(text)),
+        },
         Err(_) => read_with(serde_json::Deserializer::from_slice(bytes)),
     }
+}
+
+/// The serde-based reader alone (no fast pass), for tests comparing the two.
+#[cfg(test)]
+pub(crate) fn read_document_full(text: &str) -> Result<crate::Document, Error> {
+    read_with(serde_json::Deserializer::from_str(text))
 }
 
 fn read_with<'de, R: serde_json::de::Read<'de>>(

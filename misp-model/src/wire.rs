@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 
 pub(crate) mod compact;
+pub(crate) mod fast;
 
 /// A JSON path under construction: a stack-allocated linked list of segments, rendered only when an
 /// error needs it.
@@ -156,6 +157,11 @@ pub(crate) trait WireValue: Sized {
     ) -> std::result::Result<Self, D::Error> {
         crate::stream::scalar(deserializer, path, ctx)
     }
+    /// Reads the value in the fast pass ([`fast`]); the default reads a scalar through
+    /// [`Self::from_scalar`].
+    fn fast_read(reader: &mut fast::Reader<'_>) -> fast::Fast<Self> {
+        fast::scalar(reader)
+    }
     /// Reads the value of a typed field at `path`: `null` is the absent marker, anything else
     /// as [`Self::deserialize_wire`] reads it.
     fn deserialize_field_wire<'de, D: serde::Deserializer<'de>>(
@@ -210,6 +216,10 @@ impl WireValue for String {
 
     fn write_compact(&self, out: &mut compact::Out<'_>) {
         out.string(self);
+    }
+
+    fn fast_read(reader: &mut fast::Reader<'_>) -> fast::Fast<Self> {
+        reader.owned_string()
     }
 }
 
@@ -832,6 +842,13 @@ macro_rules! wire_struct {
                     })
                 }
 
+                fn fast_read(
+                    reader: &mut $crate::wire::fast::Reader<'_>,
+                ) -> $crate::wire::fast::Fast<Self> {
+                    let keys = reader.begin_object()?;
+                    <Self as $crate::wire::fast::FastStruct>::fast_entries(reader, keys, None)
+                }
+
                 fn deserialize_field_wire<'de, D: serde::Deserializer<'de>>(
                     deserializer: D,
                     path: &$crate::wire::JsonPath<'_>,
@@ -933,6 +950,64 @@ macro_rules! wire_struct {
                                 Some(read) => read,
                                 None => <$ty as $crate::wire::WireField>::when_absent(path, $key)
                                     .map_err(|e| ctx.fail(e))?,
+                            },
+                        )*
+                        extra,
+                        absent,
+                    })
+                }
+            }
+
+            impl $crate::wire::fast::FastStruct for $name {
+                fn fast_entries<'a>(
+                    reader: &mut $crate::wire::fast::Reader<'a>,
+                    mut keys: $crate::wire::fast::Keys,
+                    first: Option<std::borrow::Cow<'a, str>>,
+                ) -> $crate::wire::fast::Fast<Self> {
+                    $( let mut $field: Option<$ty> = None; )*
+                    let mut extra = serde_json::Map::new();
+                    let mut absent = $crate::wire::Markers::default();
+                    let mut pending = first;
+                    loop {
+                        let key = match pending.take() {
+                            Some(key) => key,
+                            None => match reader.next_key(&mut keys)? {
+                                Some(key) => key,
+                                None => break,
+                            },
+                        };
+                        match key.as_ref() {
+                            $(
+                                $key => {
+                                    // As in `stream_entries`: a value wins over a marker.
+                                    match <$ty as $crate::wire::fast::FastField>::fast_field(reader)? {
+                                        $crate::stream::FieldOut::Present(read) => {
+                                            $field = Some(read);
+                                            absent.remove(Ix::$field as u32);
+                                        }
+                                        $crate::stream::FieldOut::Marker(marker) => {
+                                            if $field.is_none() {
+                                                absent.add(Ix::$field as u32, marker, extra.len());
+                                            }
+                                        }
+                                    }
+                                }
+                            )*
+                            _ => {
+                                let value = reader.value()?;
+                                extra.insert(key.into_owned(), value);
+                            }
+                        }
+                    }
+                    Ok(Self {
+                        $(
+                            $field: match $field {
+                                Some(read) => read,
+                                None => <$ty as $crate::wire::WireField>::when_absent(
+                                    &$crate::wire::JsonPath::Root,
+                                    $key,
+                                )
+                                .map_err(|_| $crate::wire::fast::Bail)?,
                             },
                         )*
                         extra,
