@@ -324,8 +324,6 @@ impl<'a> Dataset<'a> {
     }
 
     fn link(&mut self) {
-        // One buffer for the JSON text of every body, reused so the scan allocates nothing.
-        let mut text = Vec::new();
         for from in 0..self.entities.len() {
             let Some(&entity) = self.entities.get(from) else {
                 continue;
@@ -333,11 +331,9 @@ impl<'a> Dataset<'a> {
             if let Some(relation) = entity.data.as_relation() {
                 self.link_relation(entity, relation);
             }
-            // Most bodies hold no reference member: their JSON text shows it, and the costly
-            // `Value` walk below is skipped. A body whose text cannot be written takes the walk.
-            text.clear();
-            if serde_json::to_writer(&mut text, &entity.data).is_ok() && !may_hold_references(&text)
-            {
+            // Most bodies have no member named like a reference: a scan of the names, which
+            // writes nothing, shows it, and the costly `Value` walk below is skipped.
+            if !names::may_name_references(&entity.data) {
                 continue;
             }
             // Serialising a parsed or built body cannot fail (every map key is a string); if it
@@ -625,23 +621,6 @@ fn dangling_reason<'a>(reference: &str, endpoint: Endpoint<'a>) -> Option<Dangli
     }
 }
 
-/// Whether the JSON text of a body may hold a `*_ref`, `*_refs` or `idref` member.
-///
-/// A member name is written as `"name":` and a `"` inside a string is escaped, so a name that
-/// ends in `_ref`, `_refs` or `idref` always shows as that text right before a `"`. When no `"`
-/// follows such text, the body has no reference member and [`collect_references`] would find
-/// nothing. (A string value ending so also answers `true`; the walk then finds what is there.)
-fn may_hold_references(text: &[u8]) -> bool {
-    text.iter().enumerate().any(|(at, &byte)| {
-        byte == b'"'
-            && text.get(..at).is_some_and(|before| {
-                before.ends_with(b"_ref")
-                    || before.ends_with(b"_refs")
-                    || before.ends_with(b"idref")
-            })
-    })
-}
-
 /// Collects `(path, reference, is_idref)` for every `*_ref`, `*_refs` and `idref` member.
 fn collect_references(value: &Value, path: &str, found: &mut Vec<(String, String, bool)>) {
     match value {
@@ -676,6 +655,8 @@ fn collect_references(value: &Value, path: &str, found: &mut Vec<(String, String
         _ => {}
     }
 }
+
+mod names;
 
 #[cfg(test)]
 mod tests;

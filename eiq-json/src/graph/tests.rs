@@ -239,26 +239,6 @@ fn relation_with_unusable_endpoints_is_reported() {
 }
 
 #[test]
-fn reference_scan_flags_every_reference_member_name() {
-    for text in [
-        r#"{"type":"sighting","sighting_of_ref":"x"}"#,
-        r#"{"object_refs":["a","b"]}"#,
-        r#"{"related":[{"idref":"x"}]}"#,
-        r#"{"title":"ends in _ref"}"#,
-    ] {
-        assert!(may_hold_references(text.as_bytes()), "{text}");
-    }
-    for text in [
-        r#"{"type":"indicator","title":"Indicator 1"}"#,
-        r#"{"reference":"x","refs":"y","_refsx":"z"}"#,
-        r#"{"title":"a \"quoted\" name"}"#,
-        "",
-    ] {
-        assert!(!may_hold_references(text.as_bytes()), "{text}");
-    }
-}
-
-#[test]
 fn ids_in_any_case_are_one_entity() {
     let upper = entity(&INDICATOR.to_ascii_uppercase(), EntityType::INDICATOR);
     let lower = entity(INDICATOR, EntityType::INDICATOR);
