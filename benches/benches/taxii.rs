@@ -9,7 +9,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
-use taxii1_core::{Limits, Message};
+use taxii1_core::{ContentBlocks, Limits, Message};
 
 fn bare_scan(xml: &[u8]) -> usize {
     let text = std::str::from_utf8(xml).unwrap_or_default();
@@ -42,6 +42,18 @@ fn bench(c: &mut Criterion) {
         }
         group.bench_function("parse", |b| {
             b.iter(|| Message::from_bytes(black_box(bytes.clone()), &limits))
+        });
+        // One block at a time, none kept (what `taxii parse --summary` does).
+        group.bench_function("stream_blocks", |b| {
+            b.iter(|| {
+                let mut stream = ContentBlocks::new(black_box(&bytes), &limits)
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                let mut content = 0;
+                while let Ok(Some(block)) = stream.next_block() {
+                    content += block.content.as_bytes().len();
+                }
+                content
+            })
         });
         group.bench_function("quick_xml_scan", |b| {
             b.iter(|| bare_scan(black_box(&bytes)))

@@ -44,6 +44,8 @@ struct Scanned {
     /// Whether the content holds an element, comment or processing instruction.
     markup: bool,
     injections: Vec<Injection>,
+    /// Text-only content that needed decoding (references, CDATA, CR), decoded.
+    decoded: Option<String>,
 }
 
 /// Scans the inner content of the element whose start tag ends at `start`, up to (not
@@ -64,6 +66,8 @@ pub(super) fn capture(
         attrs: Vec::new(),
         markup: false,
         injections: Vec::new(),
+        decoded: None,
+        copied: start,
     };
     let scanned = scan.run(doc);
     doc.bindings.truncate(base_scope);
@@ -73,8 +77,10 @@ pub(super) fn capture(
             ContentKind::Xml,
             splice(doc, start, scanned.end, &scanned.injections),
         )
+    } else if let Some(text) = scanned.decoded {
+        Content::from_parts_unchecked(ContentKind::Text, Bytes::from(text))
     } else {
-        decode_text(doc, start, scanned.end)
+        Content::from_parts_unchecked(ContentKind::Text, doc.body_bytes.slice(start..scanned.end))
     };
     Ok((content, scanned.end))
 }
@@ -97,21 +103,43 @@ struct Scanner<'b> {
     attrs: Vec<RawAttr>,
     markup: bool,
     injections: Vec<Injection>,
+    /// While no markup was seen: the text decoded so far, once something needed decoding...
+    decoded: Option<String>,
+    /// ...and the offset up to which the input was appended to it.
+    copied: usize,
 }
 
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-/// Whether `b` may start a name (non-ASCII bytes are parts of characters the UTF-8 check
-/// already accepted).
-fn is_name_start(b: u8) -> bool {
-    matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'_' | b':' | 0x80..)
+/// Bytes that may start a name (non-ASCII bytes are parts of characters the UTF-8 check
+/// already accepted), and bytes that may continue one: tables, so a name costs a load and a
+/// test per byte.
+const NAME_START: [bool; 256] = name_table(false);
+const NAME_BYTE: [bool; 256] = name_table(true);
+
+// Evaluated at compile time with `b < 256`: an out-of-range index would fail the build.
+#[allow(clippy::indexing_slicing)]
+const fn name_table(continuing: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        let byte = b as u8;
+        let start = byte.is_ascii_alphabetic() || byte == b'_' || byte == b':' || byte >= 0x80;
+        let more = byte.is_ascii_digit() || byte == b'-' || byte == b'.';
+        table[b] = start || (continuing && more);
+        b += 1;
+    }
+    table
 }
 
-/// Whether `b` may continue a name.
+fn is_name_start(b: u8) -> bool {
+    matches!(NAME_START.get(usize::from(b)), Some(true))
+}
+
 fn is_name_byte(b: u8) -> bool {
-    matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b':' | b'-' | b'.' | 0x80..)
+    matches!(NAME_BYTE.get(usize::from(b)), Some(true))
 }
 
 impl<'b> Scanner<'b> {
@@ -133,23 +161,45 @@ impl<'b> Scanner<'b> {
 
     fn run(&mut self, doc: &mut Doc<'_>) -> Result<Scanned> {
         loop {
-            let Some(found) = memchr2(b'<', b'&', self.rest(self.pos)) else {
+            let Some(found) = memchr3(b'<', b'&', b'\r', self.rest(self.pos)) else {
                 return Err(
                     doc.xml_err(self.bytes.len() as u64, "unclosed element at end of input")
                 );
             };
             self.pos += found;
-            if self.at(self.pos) == Some(b'&') {
-                self.pos = check_reference(doc, self.bytes, self.pos)?;
-                continue;
+            match self.at(self.pos) {
+                Some(b'&') => {
+                    let (end, c) = check_reference(doc, self.bytes, self.pos)?;
+                    self.decode(self.pos, end, |out| out.push(c));
+                    self.pos = end;
+                    continue;
+                }
+                Some(b'\r') => {
+                    // Line ends are normalised in text: CRLF and CR become LF.
+                    let end = self.pos
+                        + if self.at(self.pos + 1) == Some(b'\n') {
+                            2
+                        } else {
+                            1
+                        };
+                    self.decode(self.pos, end, |out| out.push('\n'));
+                    self.pos = end;
+                    continue;
+                }
+                _ => {}
             }
             match self.at(self.pos + 1) {
                 Some(b'/') => {
                     if let Some(end) = self.end_tag(doc)? {
+                        let tail = self.text((self.copied, end));
+                        if let Some(text) = self.decoded.as_mut() {
+                            text.push_str(tail);
+                        }
                         return Ok(Scanned {
                             end,
                             markup: self.markup,
                             injections: std::mem::take(&mut self.injections),
+                            decoded: self.decoded.take().filter(|_| !self.markup),
                         });
                     }
                 }
@@ -158,6 +208,23 @@ impl<'b> Scanner<'b> {
                 _ => self.start_tag(doc)?,
             }
         }
+    }
+
+    /// While the content is text only: appends the input up to `from`, then what `push`
+    /// writes for `from..to` (a decoded reference, a normalised line end, a CDATA section).
+    fn decode(&mut self, from: usize, to: usize, push: impl FnOnce(&mut String)) {
+        if self.markup {
+            return;
+        }
+        let (bytes, copied) = (self.bytes, self.copied);
+        let text = self
+            .decoded
+            .get_or_insert_with(|| String::with_capacity(bytes.len().min(1 << 16)));
+        text.push_str(
+            std::str::from_utf8(bytes.get(copied..from).unwrap_or_default()).unwrap_or_default(),
+        );
+        push(text);
+        self.copied = to;
     }
 
     /// Reads a name starting at `from`; returns its end.
@@ -226,6 +293,8 @@ impl<'b> Scanner<'b> {
             let Some(close) = memmem::find(self.rest(body), b"]]>") else {
                 return Err(doc.xml_err(tag as u64, "unclosed CDATA section"));
             };
+            let inner = self.text((body, body + close));
+            self.decode(tag, body + close + 3, |out| push_normalized(out, inner));
             self.pos = body + close + 3;
         } else if rest.starts_with(b"<!DOCTYPE") {
             return Err(doc.xml_err(tag as u64, "DOCTYPE is not allowed in TAXII messages"));
@@ -331,7 +400,7 @@ impl<'b> Scanner<'b> {
             if self.at(offset) == Some(b'<') {
                 return Err(doc.xml_err(offset as u64, "`<` in an attribute value"));
             }
-            search = check_reference(doc, self.bytes, offset)? - value.0;
+            search = check_reference(doc, self.bytes, offset)?.0 - value.0;
         }
         let key = self.slice(name);
         if self.attrs.iter().any(|a| self.slice(a.name) == key) {
@@ -415,8 +484,9 @@ impl<'b> Scanner<'b> {
     }
 }
 
-/// Checks the reference starting with the `&` at `at`; returns the offset after its `;`.
-fn check_reference(doc: &Doc<'_>, bytes: &[u8], at: usize) -> Result<usize> {
+/// Checks the reference starting with the `&` at `at`; returns the offset after its `;` and
+/// the character it stands for.
+fn check_reference(doc: &Doc<'_>, bytes: &[u8], at: usize) -> Result<(usize, char)> {
     let rest = bytes.get(at + 1..).unwrap_or_default();
     // Names and character references are short; a missing `;` nearby is an error.
     let window = rest.get(..rest.len().min(64)).unwrap_or_default();
@@ -425,7 +495,8 @@ fn check_reference(doc: &Doc<'_>, bytes: &[u8], at: usize) -> Result<usize> {
         return Err(doc.xml_err(at as u64, "`&` not followed by a reference"));
     };
     let name = std::str::from_utf8(rest.get(..semi).unwrap_or_default()).unwrap_or_default();
-    let ok = if let Some(number) = name.strip_prefix('#') {
+    let end = at + 1 + semi + 1;
+    if let Some(number) = name.strip_prefix('#') {
         let (digits, radix) = match number.strip_prefix('x') {
             Some(hex) => (hex, 16),
             None => (number, 10),
@@ -434,25 +505,21 @@ fn check_reference(doc: &Doc<'_>, bytes: &[u8], at: usize) -> Result<usize> {
         let value = u32::from_str_radix(digits, radix)
             .ok()
             .filter(|_| well_formed);
-        match value.and_then(char::from_u32) {
-            Some(c) if is_xml_char(c) => true,
-            _ => {
-                return Err(doc.xml_err(
-                    at as u64,
-                    format!("character reference `&{name};` to a character XML forbids"),
-                ));
-            }
-        }
-    } else {
-        predefined(name).is_some()
-    };
-    if !ok {
-        return Err(doc.xml_err(
+        return match value.and_then(char::from_u32) {
+            Some(c) if is_xml_char(c) => Ok((end, c)),
+            _ => Err(doc.xml_err(
+                at as u64,
+                format!("character reference `&{name};` to a character XML forbids"),
+            )),
+        };
+    }
+    match predefined(name) {
+        Some(c) => Ok((end, c)),
+        None => Err(doc.xml_err(
             at as u64,
             format!("entity reference `&{name};` is not allowed (no DTD)"),
-        ));
+        )),
     }
-    Ok(at + 1 + semi + 1)
 }
 
 /// Decodes an attribute value already checked by the scan: references resolved, and tab, CR
@@ -548,44 +615,6 @@ fn splice(doc: &Doc<'_>, start: usize, end: usize, injections: &[Injection]) -> 
     }
     out.extend_from_slice(body.get(at..end).unwrap_or_default());
     Bytes::from(out)
-}
-
-/// Decodes text-only content (text, CDATA sections, references) in `body[start..end]`.
-fn decode_text(doc: &Doc<'_>, start: usize, end: usize) -> Content {
-    let raw = doc.body.get(start..end).unwrap_or_default();
-    if memchr3(b'&', b'<', b'\r', raw.as_bytes()).is_none() {
-        return Content::from_parts_unchecked(ContentKind::Text, doc.body_bytes.slice(start..end));
-    }
-    let mut out = String::with_capacity(raw.len());
-    let has_cr = memchr(b'\r', raw.as_bytes()).is_some();
-    let push = |out: &mut String, text: &str| {
-        if has_cr {
-            push_normalized(out, text);
-        } else {
-            out.push_str(text);
-        }
-    };
-    let mut rest = raw;
-    while let Some(at) = memchr2(b'&', b'<', rest.as_bytes()) {
-        let (text, markup) = rest.split_at(at);
-        push(&mut out, text);
-        if let Some(after) = markup.strip_prefix("<![CDATA[") {
-            let close = memmem::find(after.as_bytes(), b"]]>").unwrap_or(after.len());
-            push(&mut out, after.get(..close).unwrap_or_default());
-            rest = after.get(close + 3..).unwrap_or_default();
-        } else {
-            // `&`: the scan already checked every reference; nothing else starts with `<` in
-            // text-only content.
-            let after = markup.get(1..).unwrap_or_default();
-            let semi = memchr(b';', after.as_bytes()).unwrap_or(after.len());
-            if let Some(c) = resolve(after.get(..semi).unwrap_or_default()) {
-                out.push(c);
-            }
-            rest = after.get(semi + 1..).unwrap_or_default();
-        }
-    }
-    push(&mut out, rest);
-    Content::from_parts_unchecked(ContentKind::Text, Bytes::from(out))
 }
 
 /// Appends `text` with XML line-end normalisation (CRLF and CR become LF).

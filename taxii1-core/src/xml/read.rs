@@ -276,7 +276,11 @@ impl<'a> Doc<'a> {
             .iter()
             .enumerate()
             .rev()
-            .find(|(_, b)| b.prefix.as_bytes() == prefix)
+            // Length and first byte first: most bindings differ there, without a memcmp call.
+            .find(|(_, b)| {
+                let bound = b.prefix.as_bytes();
+                bound.len() == prefix.len() && bound.first() == prefix.first() && bound == prefix
+            })
             .map(|(i, b)| (i, b.uri.as_str()))
     }
 
