@@ -508,9 +508,24 @@ impl<'a> Dataset<'a> {
     /// Whether the entity with this id is linked to an incident (itself excluded): the same as
     /// `!linked_incidents(id).is_empty()`, without collecting the links.
     pub fn has_linked_incident(&self, id: &EntityId) -> bool {
-        let Some(&index) = self.full.get(&id.value()) else {
-            return false;
-        };
+        self.full
+            .get(&id.value())
+            .is_some_and(|&index| self.links_an_incident(index))
+    }
+
+    /// Every entity in input order (as [`Dataset::entities`]) with whether it is a full entity
+    /// linked to an incident (itself excluded; as [`Dataset::has_linked_incident`]), without
+    /// looking its id up again.
+    pub fn entities_with_incident_link(&self) -> impl Iterator<Item = (&'a Entity, bool)> + '_ {
+        // Every entity that is not a stub is the full entity of its id, at its own position.
+        self.entities
+            .iter()
+            .enumerate()
+            .map(|(index, &entity)| (entity, !entity.is_stub() && self.links_an_incident(index)))
+    }
+
+    /// Whether the entity at `index` has a link to an incident other than itself.
+    fn links_an_incident(&self, index: usize) -> bool {
         self.adjacency
             .get(index)
             .into_iter()

@@ -380,11 +380,14 @@ pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
             }
         }
         "domain" | "hostname" => {
+            let allowed = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-' | '_');
+            // ASCII names (nearly all) are checked byte by byte; others char by char.
+            let ascii_name = value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
             if value.contains('.')
                 && !value.starts_with('.')
-                && value
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+                && (ascii_name || value.chars().all(allowed))
             {
                 Ok(value.to_owned())
             } else {
@@ -470,5 +473,32 @@ fn check_ip(value: &str) -> Result<(), String> {
         None => Ok(()),
         Some(Ok(bits)) if bits <= max => Ok(()),
         Some(_) => Err(format!("a CIDR prefix is 0 to {max}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_value;
+
+    #[test]
+    fn domain_names_ascii_and_not() {
+        for name in [
+            "h1.example.net",
+            "xn--bcher-kva.example",
+            "bücher.example",
+            "a_b-c.d",
+        ] {
+            assert_eq!(check_value("domain", name).as_deref(), Ok(name), "{name}");
+            assert_eq!(check_value("hostname", name).as_deref(), Ok(name), "{name}");
+        }
+        for name in [
+            "example",
+            ".example.net",
+            "a b.example",
+            "a/b.example",
+            "x€y.example",
+        ] {
+            assert!(check_value("domain", name).is_err(), "{name}");
+        }
     }
 }

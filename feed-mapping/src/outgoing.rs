@@ -447,7 +447,7 @@ pub fn supports_entity_type(entity_type: &EntityType) -> bool {
 /// extracts, dangling references and duplicate ids.
 fn report_entities(dataset: &Dataset<'_>, skipped: &mut Skips) {
     let outside = incidents_outside(dataset);
-    for entity in dataset.entities() {
+    for (entity, linked_to_incident) in dataset.entities_with_incident_link() {
         let entity_type = entity.entity_type();
         if entity.is_relation() || entity_type == &EntityType::INCIDENT {
             continue;
@@ -460,7 +460,7 @@ fn report_entities(dataset: &Dataset<'_>, skipped: &mut Skips) {
             skipped.entity(entity, SkipReason::UnsupportedEntityType);
             continue;
         }
-        if !dataset.has_linked_incident(&entity.id) {
+        if !linked_to_incident {
             let incident = if outside.is_empty() {
                 None
             } else {

@@ -277,3 +277,35 @@ fn has_linked_incident_agrees_with_linked_incidents() {
     assert!(!dataset.has_linked_incident(&id(OTHER)));
     assert!(!dataset.has_linked_incident(&id(INCIDENT)));
 }
+
+#[test]
+fn entities_with_incident_link_agrees_with_has_linked_incident() {
+    let incident = entity(INCIDENT, EntityType::INCIDENT);
+    let indicator = entity(INDICATOR, EntityType::INDICATOR);
+    let other = entity(OTHER, EntityType::INDICATOR);
+    let remote = stub(
+        id(REMOTE_INCIDENT),
+        &EntityType::INCIDENT,
+        "https://carol.example.net",
+        "r",
+    );
+    let link = rel(1, &incident, RelationKey::RELATED_INDICATORS, &indicator);
+    let dangling = rel(2, &remote, RelationKey::RELATED_INDICATORS, &other);
+    let entities = [incident, indicator, other, remote, link, dangling];
+    let dataset = Dataset::from_entities(&entities);
+    let flags: Vec<(String, bool)> = dataset
+        .entities_with_incident_link()
+        .map(|(entity, linked)| (entity.id.to_string(), linked))
+        .collect();
+    assert_eq!(flags.len(), dataset.len());
+    for (entity, (listed, linked)) in dataset.entities().zip(&flags) {
+        assert_eq!(&entity.id.to_string(), listed);
+        let expected = !entity.is_stub() && dataset.has_linked_incident(&entity.id);
+        assert_eq!(*linked, expected, "{listed}");
+    }
+    assert_eq!(
+        flags.iter().filter(|(_, linked)| *linked).count(),
+        1,
+        "only the indicator is linked to an incident of the dataset"
+    );
+}
