@@ -58,6 +58,7 @@ pub(super) fn capture(
 ) -> Result<(Content, usize)> {
     let base_scope = doc.bindings.len();
     let mut scan = Scanner {
+        body: doc.body,
         bytes: doc.body.as_bytes(),
         pos: start,
         base_scope,
@@ -93,6 +94,7 @@ struct RawAttr {
 }
 
 struct Scanner<'b> {
+    body: &'b str,
     bytes: &'b [u8],
     pos: usize,
     base_scope: usize,
@@ -147,8 +149,9 @@ impl<'b> Scanner<'b> {
         self.bytes.get(from..to).unwrap_or_default()
     }
 
-    fn text(&self, range: (usize, usize)) -> &'b str {
-        std::str::from_utf8(self.slice(range)).unwrap_or_default()
+    /// The input in `range` as text (ranges always start and end at ASCII markup bytes).
+    fn text(&self, (from, to): (usize, usize)) -> &'b str {
+        self.body.get(from..to).unwrap_or_default()
     }
 
     fn at(&self, offset: usize) -> Option<u8> {
@@ -216,13 +219,13 @@ impl<'b> Scanner<'b> {
         if self.markup {
             return;
         }
-        let (bytes, copied) = (self.bytes, self.copied);
-        let text = self
-            .decoded
-            .get_or_insert_with(|| String::with_capacity(bytes.len().min(1 << 16)));
-        text.push_str(
-            std::str::from_utf8(bytes.get(copied..from).unwrap_or_default()).unwrap_or_default(),
-        );
+        let before = self.text((self.copied, from));
+        let text = self.decoded.get_or_insert_with(|| {
+            // Text-only content usually runs to the end tag: the next `<` sizes the buffer.
+            let estimate = memchr(b'<', self.bytes.get(from..).unwrap_or_default());
+            String::with_capacity(before.len() + estimate.unwrap_or(0))
+        });
+        text.push_str(before);
         push(text);
         self.copied = to;
     }
