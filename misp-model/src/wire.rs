@@ -759,9 +759,13 @@ macro_rules! wire_struct {
         const _: () = {
             /// The position of each typed key in the key list (bit index in the markers).
             #[allow(non_camel_case_types, clippy::enum_variant_names)]
+            #[derive(Clone, Copy)]
             enum Ix {
                 $( $field, )*
             }
+
+            /// Every typed key's `Ix`, in key order (`IXS[i] as usize == i`).
+            const IXS: &[Ix] = &[$( Ix::$field, )*];
 
             const KEYS: &[&str] = &[$( $key, )*];
             assert!(KEYS.len() <= 32, "the absent markers hold at most 32 typed keys");
@@ -968,17 +972,30 @@ macro_rules! wire_struct {
                     let mut extra = serde_json::Map::new();
                     let mut absent = $crate::wire::Markers::default();
                     let mut pending = first;
+                    // The typed key expected next: MISP writes them in `KEYS` order.
+                    let mut hint = 0usize;
                     loop {
                         let key = match pending.take() {
-                            Some(key) => key,
-                            None => match reader.next_key(&mut keys)? {
-                                Some(key) => key,
-                                None => break,
+                            Some(key) => $crate::wire::fast::KeyRead::Key(key),
+                            None => reader.next_key_hinted(&mut keys, |reader| {
+                                match IXS.get(hint) {
+                                    $( Some(Ix::$field) => reader.take_key($key), )*
+                                    None => false,
+                                }
+                            })?,
+                        };
+                        let (ix, key) = match key {
+                            $crate::wire::fast::KeyRead::End => break,
+                            $crate::wire::fast::KeyRead::Hinted => (IXS.get(hint).copied(), None),
+                            $crate::wire::fast::KeyRead::Key(key) => match key.as_ref() {
+                                $( $key => (Some(Ix::$field), None), )*
+                                _ => (None, Some(key)),
                             },
                         };
-                        match key.as_ref() {
+                        match (ix, key) {
                             $(
-                                $key => {
+                                (Some(Ix::$field), _) => {
+                                    hint = Ix::$field as usize + 1;
                                     // As in `stream_entries`: a value wins over a marker.
                                     match <$ty as $crate::wire::fast::FastField>::fast_field(reader)? {
                                         $crate::stream::FieldOut::Present(read) => {
@@ -993,10 +1010,12 @@ macro_rules! wire_struct {
                                     }
                                 }
                             )*
-                            _ => {
+                            (None, Some(key)) => {
                                 let value = reader.value()?;
                                 extra.insert(key.into_owned(), value);
                             }
+                            // `Hinted` always names a typed key.
+                            (None, None) => return Err($crate::wire::fast::Bail),
                         }
                     }
                     Ok(Self {

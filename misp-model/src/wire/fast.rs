@@ -69,6 +69,16 @@ pub(crate) struct Keys {
     first: bool,
 }
 
+/// What [`Reader::next_key_hinted`] found.
+pub(crate) enum KeyRead<'a> {
+    /// The object ended.
+    End,
+    /// The key is the hint.
+    Hinted,
+    /// Another key.
+    Key(Cow<'a, str>),
+}
+
 /// A cursor over the document text.
 pub(crate) struct Reader<'a> {
     text: &'a str,
@@ -152,11 +162,26 @@ impl<'a> Reader<'a> {
 
     /// The next key of the object (its `:` consumed), or `None` after its closing `}`.
     pub(crate) fn next_key(&mut self, keys: &mut Keys) -> Fast<Option<Cow<'a, str>>> {
+        match self.next_key_hinted(keys, |_| false)? {
+            KeyRead::End => Ok(None),
+            KeyRead::Hinted => Err(Bail),
+            KeyRead::Key(key) => Ok(Some(key)),
+        }
+    }
+
+    /// Like [`Self::next_key`], comparing the input with the key `hint` tries first (the one
+    /// expected next in MISP's order): a match is reported without scanning or copying the key.
+    /// `hint` gets the reader and answers whether it took the key (see [`Self::take_key`]).
+    pub(crate) fn next_key_hinted(
+        &mut self,
+        keys: &mut Keys,
+        hint: impl FnOnce(&mut Self) -> bool,
+    ) -> Fast<KeyRead<'a>> {
         let byte = self.peek()?;
         if byte == b'}' {
             self.pos += 1;
             self.depth = self.depth.saturating_sub(1);
-            return Ok(None);
+            return Ok(KeyRead::End);
         }
         if keys.first {
             keys.first = false;
@@ -168,12 +193,34 @@ impl<'a> Reader<'a> {
         if self.peek()? != b'"' {
             return Err(Bail);
         }
-        let key = self.string()?;
+        let read = if hint(self) {
+            KeyRead::Hinted
+        } else {
+            KeyRead::Key(self.string()?)
+        };
         if self.peek()? != b':' {
             return Err(Bail);
         }
         self.pos += 1;
-        Ok(Some(key))
+        Ok(read)
+    }
+
+    /// Takes the key `key` if the input (standing on a key's opening quote) holds exactly it.
+    /// Inlined so the comparison is against a constant (a few word compares, no `memcmp`).
+    #[inline(always)]
+    #[allow(
+        clippy::inline_always,
+        reason = "the point is a compare of constant length"
+    )]
+    pub(crate) fn take_key(&mut self, key: &'static str) -> bool {
+        let start = self.pos + 1;
+        let end = start + key.len();
+        let found = self.bytes().get(start..end) == Some(key.as_bytes())
+            && self.bytes().get(end) == Some(&b'"');
+        if found {
+            self.pos = end + 1;
+        }
+        found
     }
 
     /// A string (the reader stands on its opening quote): borrowed unless it has escapes.
