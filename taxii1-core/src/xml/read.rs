@@ -427,12 +427,14 @@ pub(super) fn open_document<'a>(input: &'a Bytes, limits: &'a Limits) -> Result<
             reason: "UTF-16 input; only UTF-8 is supported".into(),
         });
     }
-    let body = std::str::from_utf8(input.get(skew..).unwrap_or_default()).map_err(|e| {
-        Error::Encoding {
+    let bytes = input.get(skew..).unwrap_or_default();
+    // The vectorised check first; std's, which says where, only for an input that fails it.
+    let body = simdutf8::basic::from_utf8(bytes)
+        .or_else(|_| std::str::from_utf8(bytes))
+        .map_err(|e| Error::Encoding {
             offset: (e.valid_up_to() + skew) as u64,
             reason: "invalid UTF-8".into(),
-        }
-    })?;
+        })?;
     if let Err(at) = check_chars(body) {
         return Err(Error::Xml {
             offset: (at + skew) as u64,
