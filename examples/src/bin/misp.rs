@@ -152,7 +152,7 @@ fn check(
     let mode = if lax { Mode::Lax } else { Mode::Strict };
     // Both streams buffered: the normalised JSON is serialised straight into stdout's buffer
     // (no copy of the whole document in memory), problems are written in batches.
-    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut out = BufWriter::with_capacity(1 << 16, raw_stdout());
     let mut err = BufWriter::new(std::io::stderr().lock());
     let mut valid = true;
     let write_err = |e: std::io::Error| Fatal(format!("cannot write to stdout: {e}"));
@@ -214,6 +214,25 @@ fn check(
     // freeing its allocations one by one.
     std::mem::forget(doc);
     Ok(valid)
+}
+
+/// Standard output without std's line buffering: a large document is handed over in big
+/// chunks, and the line writer would search each chunk for its last newline. On Unix this is a
+/// duplicate of descriptor 1 (same open file, offset and flags, so the output is the same);
+/// elsewhere the locked stdout.
+#[cfg(unix)]
+fn raw_stdout() -> Box<dyn Write> {
+    use std::os::fd::AsFd;
+    match std::io::stdout().as_fd().try_clone_to_owned() {
+        Ok(fd) => Box::new(std::fs::File::from(fd)),
+        Err(_) => Box::new(std::io::stdout().lock()),
+    }
+}
+
+/// Standard output (see the Unix variant).
+#[cfg(not(unix))]
+fn raw_stdout() -> Box<dyn Write> {
+    Box::new(std::io::stdout().lock())
 }
 
 /// Writes each event normalised, one per line (indented when `pretty`).

@@ -70,20 +70,41 @@ impl<'w> Out<'w> {
         self.buf.push(b'"');
     }
 
-    /// A non-negative integer as a JSON string of digits (MISP's spelling).
+    /// A non-negative integer as a JSON string of digits (MISP's spelling), two digits per
+    /// step from a table.
     pub(crate) fn uint_string(&mut self, value: u64) {
-        let mut digits = [0u8; 20];
+        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+            2021222324252627282930313233343536373839\
+            4041424344454647484950515253545556575859\
+            6061626364656667686970717273747576777879\
+            8081828384858687888990919293949596979899";
+        let mut digits = [b'0'; 20];
         let mut start = digits.len();
         let mut rest = value;
-        loop {
+        while rest >= 100 {
+            // `rest % 100` is below 100: the pair index is below 200.
+            let pair = (rest % 100) as usize * 2;
+            rest /= 100;
+            start -= 2;
+            if let (Some(slot), Some(pair)) =
+                (digits.get_mut(start..start + 2), PAIRS.get(pair..pair + 2))
+            {
+                slot.copy_from_slice(pair);
+            }
+        }
+        if rest >= 10 {
+            let pair = rest as usize * 2;
+            start -= 2;
+            if let (Some(slot), Some(pair)) =
+                (digits.get_mut(start..start + 2), PAIRS.get(pair..pair + 2))
+            {
+                slot.copy_from_slice(pair);
+            }
+        } else {
             start -= 1;
             if let Some(slot) = digits.get_mut(start) {
-                // `rest % 10` is below 10, so the narrowing is exact.
-                *slot = b'0' + (rest % 10) as u8;
-            }
-            rest /= 10;
-            if rest == 0 || start == 0 {
-                break;
+                // `rest` is below 10 here.
+                *slot = b'0' + rest as u8;
             }
         }
         self.buf.push(b'"');
@@ -232,7 +253,12 @@ mod tests {
 
     #[test]
     fn integers_are_quoted_digits() {
-        for value in [0, 7, 10, 1_715_900_000, u64::MAX] {
+        let edges = (1..20).flat_map(|e| [10u64.pow(e) - 1, 10u64.pow(e), 10u64.pow(e) + 1]);
+        let values = (0..2_000)
+            .chain((0..64).map(|shift| 1u64 << shift))
+            .chain(edges)
+            .chain([1_715_900_000, u64::MAX]);
+        for value in values {
             let mut out = Out::in_memory();
             out.uint_string(value);
             assert_eq!(out.into_bytes(), format!("\"{value}\"").into_bytes());
