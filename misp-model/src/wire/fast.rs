@@ -681,3 +681,51 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod corpus {
+    use super::read_document;
+    use crate::stream::read_document_full;
+
+    /// Every MISP event in the shared corpus (third-party data, read in place; skipped when
+    /// absent) reads the same both ways, and the fast pass reads the usual forms itself.
+    #[test]
+    fn corpus_events_read_the_same_both_ways() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/corpus/misp/events");
+        let Ok(dirs) = std::fs::read_dir(&root) else {
+            eprintln!("skipped: {} is absent", root.display());
+            return;
+        };
+        let mut files = Vec::new();
+        for dir in dirs.flatten() {
+            if let Ok(entries) = std::fs::read_dir(dir.path()) {
+                files.extend(entries.flatten().map(|e| e.path()));
+            }
+        }
+        let (mut fast_read, mut total) = (0, 0);
+        for path in files
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        {
+            let bytes = std::fs::read(path).unwrap();
+            let Ok(text) = std::str::from_utf8(&bytes) else {
+                continue;
+            };
+            total += 1;
+            let full = read_document_full(text);
+            if let Some(fast) = read_document(text) {
+                fast_read += 1;
+                let full = full.unwrap_or_else(|e| {
+                    panic!("{}: only the fast pass read it: {e}", path.display())
+                });
+                assert_eq!(fast, full, "{}", path.display());
+            }
+        }
+        eprintln!("fast pass read {fast_read} of {total} corpus documents");
+        assert!(
+            total == 0 || fast_read > 0,
+            "the fast pass read no corpus document"
+        );
+    }
+}
