@@ -683,6 +683,10 @@ mod tests {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the test reads the shared corpus in place; the library itself does no I/O"
+)]
 mod corpus {
     use super::read_document;
     use crate::stream::read_document_full;
