@@ -7,10 +7,13 @@
 //! `null`/empty-list values of known keys are remembered as compact markers ([`Markers`]) and
 //! written back where they were read, so a round trip loses nothing.
 //!
-//! Performance notes (a 100k-attribute event is ~47 MB): keys are matched borrowed from the input,
-//! scalars are read without building a `serde_json::Value` (one is built only for an error
-//! message), markers cost no allocation in MISP's usual key layout, and the compact writer
-//! ([`compact`]) bypasses serde for the model's own fields.
+//! Performance notes (a 100k-attribute event is ~47 MB): `{"Event":…}` and bare events are read
+//! by a fast first pass ([`fast`]: its own scanner, the key expected next in MISP's order
+//! compared first) that gives up on anything unusual or wrong, and the serde-based reader
+//! ([`crate::stream`]) then reads the input with its typed errors; there, keys are matched
+//! borrowed from the input and scalars are read without building a `serde_json::Value` (one is
+//! built only for an error message). Markers cost no allocation in MISP's usual key layout, and
+//! the compact writer ([`compact`]) bypasses serde for the model's own fields.
 
 use std::fmt;
 
