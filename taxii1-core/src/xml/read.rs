@@ -349,7 +349,7 @@ impl<'a> Doc<'a> {
 /// 32 bytes at a time, in a loop the compiler turns into vector compares: a chunk with no
 /// control byte and no 0xEF byte (the lead byte of U+FFFE/U+FFFF) needs no closer look, which
 /// is almost every chunk of real input.
-fn check_chars(body: &str) -> std::result::Result<(), usize> {
+pub(super) fn check_chars(body: &str) -> std::result::Result<(), usize> {
     const CHUNK: usize = 32;
     let bytes = body.as_bytes();
     let mut chunks = bytes.chunks_exact(CHUNK);

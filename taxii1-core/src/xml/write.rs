@@ -37,6 +37,23 @@ pub(crate) fn escape_attr_into(value: &str, out: &mut Vec<u8>) {
 
 /// Appends `text` escaped for character data (CR as a reference so it is not normalised away).
 pub(crate) fn escape_text_into(text: &str, out: &mut Vec<u8>) {
+    // Without CR (almost always), the three other specials are found with a vector search.
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
+        let bytes = text.as_bytes();
+        let mut last = 0;
+        for i in memchr::memchr3_iter(b'<', b'>', b'&', bytes) {
+            let replacement: &[u8] = match bytes.get(i) {
+                Some(b'<') => b"&lt;",
+                Some(b'>') => b"&gt;",
+                _ => b"&amp;",
+            };
+            out.extend_from_slice(bytes.get(last..i).unwrap_or_default());
+            out.extend_from_slice(replacement);
+            last = i + 1;
+        }
+        out.extend_from_slice(bytes.get(last..).unwrap_or_default());
+        return;
+    }
     let mut last = 0;
     for (i, b) in text.bytes().enumerate() {
         let replacement: &[u8] = match b {
@@ -56,6 +73,10 @@ pub(crate) fn escape_text_into(text: &str, out: &mut Vec<u8>) {
 /// Checks that `text` holds only characters XML 1.0 can carry (no C0 controls but tab, LF and
 /// CR; no U+FFFE or U+FFFF). A byte scan: both exclusions are recognisable from single bytes.
 fn check_chars(field: &'static str, text: &str) -> Result<()> {
+    // The reader's vectorised check clears almost every text; the byte scan names the culprit.
+    if super::read::check_chars(text).is_ok() {
+        return Ok(());
+    }
     let bytes = text.as_bytes();
     let bad = bytes.iter().enumerate().find_map(|(i, &b)| {
         if b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r' {
