@@ -38,8 +38,26 @@ measure() {
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s <= 0) s = 0.001; printf "%.1f", b / 1e6 / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) b = 0.001; printf "%.1fx", a / b }'; }
 
+# The libtaxii anchor's own inputs (shared/corpus/taxii/bench_libtaxii.py scenarios a, b, c), when
+# the reference material is beside the repository: the issue's libtaxii figures were taken on these.
+anchors=()
+shared="${SHARED_DIR:-../shared}"
+if [ -f "$shared/corpus/taxii/bench_libtaxii.py" ]; then
+  "$venv/bin/python" - "$shared/corpus/taxii" "$work" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import bench_libtaxii
+for s in "abc":
+    path, size, sha, blocks = bench_libtaxii.ensure_input(sys.argv[2], s)
+    print(f"anchor {s}: {size} bytes, {blocks} blocks, sha256 {sha}", file=sys.stderr)
+PY
+  anchors=(poll_response_a poll_response_b poll_response_c)
+else
+  echo "note: $shared/corpus/taxii/bench_libtaxii.py not found; anchor inputs skipped" >&2
+fi
+
 printf '%-28s %10s %12s %10s %12s %8s %14s %14s\n' scenario bytes "python s" "python MB/s" "ours s" "ours MB/s" speedup "RSS py/ours MiB"
-for name in taxii-stix-1000x2KB taxii-json-1000x2KB taxii-stix-20MiB; do
+for name in taxii-stix-1000x2KB taxii-json-1000x2KB taxii-stix-20MiB "${anchors[@]}"; do
   file="$work/$name.xml"
   bytes=$(stat -c %s "$file")
   py=$("$venv/bin/python" benches/compare_py.py taxii-parse "$file" "$runs")
