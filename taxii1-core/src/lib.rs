@@ -13,6 +13,7 @@
 //! - Content blocks kept exactly as received: XML payloads as standalone fragments (namespace
 //!   declarations inherited from the envelope are carried along), text payloads such as
 //!   EclecticIQ JSON decoded; parsed from a [`bytes::Bytes`], payloads share its buffer.
+//!   [`ContentBlocks`] reads a large `Poll_Response` or `Inbox_Message` one block at a time.
 //! - Hostile input: [`Limits`] checked before allocating; no DTDs, no entity expansion,
 //!   UTF-8 only; errors name the element path and byte offset.
 //!
