@@ -63,7 +63,7 @@ for name in taxii-stix-1000x2KB taxii-json-1000x2KB taxii-stix-20MiB "${anchors[
   py=$("$venv/bin/python" benches/compare_py.py taxii-parse "$file" "$runs")
   py_s=$(echo "$py" | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["median_s"])')
   py_rss=$(echo "$py" | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["peak_rss_kib"])')
-  read -r ours_s ours_rss < <(measure target/release/taxii parse --summary "$file")
+  read -r ours_s ours_rss < <(measure target/release/taxii parse --summary --max-mib 100 "$file")
   printf '%-28s %10s %12.3f %10s %12.3f %8s %14s %14s\n' "$name parse" "$bytes" "$py_s" "$(mbps "$bytes" "$py_s")" \
     "$ours_s" "$(mbps "$bytes" "$ours_s")" "$(ratio "$py_s" "$ours_s")" "$((py_rss / 1024))/$((ours_rss / 1024))"
 done

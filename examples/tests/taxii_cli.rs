@@ -631,3 +631,35 @@ fn subscribe_reports_the_subscription() {
     assert_eq!(sent.action, SubscriptionAction::Pause);
     assert_eq!(sent.subscription_id.as_deref(), Some("sub-1"));
 }
+
+#[test]
+fn parse_max_mib_raises_or_lowers_the_message_limit() {
+    // One text block of 1.5 MiB: over a 1 MiB limit, under the 20 MiB default.
+    let text = "x".repeat(3 << 19);
+    let xml = format!(
+        "<taxii_11:Poll_Response xmlns:taxii_11=\"http://taxii.mitre.org/messages/taxii_xml_binding-1.1\" message_id=\"2\" in_response_to=\"1\" collection_name=\"c\"><taxii_11:Content_Block><taxii_11:Content_Binding binding_id=\"urn:x\"/><taxii_11:Content>{text}</taxii_11:Content></taxii_11:Content_Block></taxii_11:Poll_Response>"
+    );
+    let path = std::env::temp_dir().join(format!("taxii-cli-max-mib-{}.xml", std::process::id()));
+    std::fs::write(&path, &xml).unwrap();
+    let file = path.to_str().unwrap();
+    let default = taxii(&["parse", "--summary", file]);
+    assert_eq!(default.status.code(), Some(0), "{}", stderr(&default));
+    assert!(
+        String::from_utf8_lossy(&default.stdout).contains("content_blocks=1 content_bytes=1572864")
+    );
+    let lowered = taxii(&["parse", "--summary", "--max-mib", "1", file]);
+    assert_eq!(lowered.status.code(), Some(1));
+    assert!(
+        stderr(&lowered).contains("MessageBytes"),
+        "{}",
+        stderr(&lowered)
+    );
+    let above_cap = taxii(&["parse", "--summary", "--max-mib", "101", file]);
+    assert_eq!(above_cap.status.code(), Some(2));
+    assert!(
+        stderr(&above_cap).contains("--max-mib 101"),
+        "{}",
+        stderr(&above_cap)
+    );
+    std::fs::remove_file(&path).unwrap();
+}

@@ -1,7 +1,7 @@
 //! `taxii`: a thin command-line client over `taxii1-core`.
 //!
-//! - `taxii parse [--summary] [--lenient] FILE|-` reads one TAXII 1.x message and prints it
-//!   re-written as XML (or a short summary).
+//! - `taxii parse [--summary] [--lenient] [--max-mib MIB] FILE|-` reads one TAXII 1.x message
+//!   and prints it re-written as XML (or a short summary).
 //! - `taxii discover|collections|poll|push|subscribe URL ...` talk to a TAXII 1.1 or 1.0 server
 //!   over HTTP(S) (`examples::transport`).
 //!
@@ -53,6 +53,9 @@ enum Command {
         /// Accept the schema deviations real peers produce (OpenTAXII, libtaxii).
         #[arg(long)]
         lenient: bool,
+        /// Largest accepted message in MiB (default 20, the feed limit; at most 100).
+        #[arg(long, value_name = "MIB")]
+        max_mib: Option<usize>,
         /// The message file, or `-` for standard input.
         file: String,
     },
@@ -1164,7 +1167,17 @@ fn read_streaming(
     Ok((stream.finish()?, (count, bytes)))
 }
 
-fn run_parse(want_summary: bool, lenient: bool, file: &str) -> ExitCode {
+fn run_parse(want_summary: bool, lenient: bool, max_mib: Option<usize>, file: &str) -> ExitCode {
+    let mut limits = Limits::default().with_accept_peer_deviations(lenient);
+    if let Some(mib) = max_mib {
+        match taxii1_core::size::SizeLimit::new(mib.saturating_mul(1024 * 1024)) {
+            Ok(limit) => limits = limits.with_max_message(limit),
+            Err(e) => {
+                eprintln!("taxii: --max-mib {mib}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let input = match read_input(file) {
         Ok(input) => input,
         Err(e) => {
@@ -1172,7 +1185,6 @@ fn run_parse(want_summary: bool, lenient: bool, file: &str) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let limits = Limits::default().with_accept_peer_deviations(lenient);
     let input = Bytes::from(input);
     let mut stdout = std::io::stdout().lock();
     let result = if want_summary {
@@ -1216,8 +1228,9 @@ fn main() -> ExitCode {
         Command::Parse {
             summary: want_summary,
             lenient,
+            max_mib,
             file,
-        } => return run_parse(*want_summary, *lenient, file),
+        } => return run_parse(*want_summary, *lenient, *max_mib, file),
         Command::Discover { conn } => (conn, run_discover(conn)),
         Command::Collections { conn } => (conn, run_collections(conn)),
         Command::Poll {
