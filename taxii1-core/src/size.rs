@@ -54,6 +54,14 @@ impl SizeLimit {
         }
     }
 
+    /// A limit of `mib` MiB, as command-line options and settings give it.
+    ///
+    /// # Errors
+    /// [`SizeLimitAboveCap`] when it exceeds [`HARD_MAX_BLOB_SIZE`].
+    pub const fn from_mib(mib: usize) -> Result<Self, SizeLimitAboveCap> {
+        Self::new(mib.saturating_mul(MIB))
+    }
+
     /// The limit in bytes.
     pub const fn bytes(self) -> usize {
         self.0

@@ -23,7 +23,7 @@ use misp_model::feed::{FeedOptions, write_feed};
 use misp_model::rest::{MispClient, Push, PushOutcome, PushStep};
 use misp_model::validate::{Mode, Problem, validate_attribute, validate_event, validate_object};
 use misp_model::{Document, Event, Limits};
-use taxii1_core::size::{MIB, SizeLimit};
+use taxii1_core::size::SizeLimit;
 
 #[derive(Parser)]
 #[command(
@@ -162,7 +162,7 @@ fn load_events(files: &[String]) -> Result<Result<Vec<Event>, String>, Fatal> {
 fn limits(max_mib: Option<usize>) -> Result<Limits, Fatal> {
     match max_mib {
         None => Ok(Limits::default()),
-        Some(mib) => SizeLimit::new(mib.saturating_mul(MIB))
+        Some(mib) => SizeLimit::from_mib(mib)
             .map(|limit| Limits::default().with_max_document_bytes(limit))
             .map_err(|e| Fatal(e.to_string())),
     }

@@ -1170,7 +1170,7 @@ fn read_streaming(
 fn run_parse(want_summary: bool, lenient: bool, max_mib: Option<usize>, file: &str) -> ExitCode {
     let mut limits = Limits::default().with_accept_peer_deviations(lenient);
     if let Some(mib) = max_mib {
-        match taxii1_core::size::SizeLimit::new(mib.saturating_mul(1024 * 1024)) {
+        match taxii1_core::size::SizeLimit::from_mib(mib) {
             Ok(limit) => limits = limits.with_max_message(limit),
             Err(e) => {
                 eprintln!("taxii: --max-mib {mib}: {e}");

@@ -434,12 +434,10 @@ impl<'b> Scanner<'b> {
     /// Checks that the element's and its attributes' prefixes are declared, and records the
     /// declarations from outside the fragment that they (or QName-looking values) need.
     fn check_prefixes(&mut self, doc: &Doc<'_>, name: (usize, usize), tag: usize) -> Result<()> {
-        let element = self.slice(name);
-        let prefix =
-            memchr(b':', element).map_or(&[][..], |i| element.get(..i).unwrap_or_default());
+        let element_prefix = prefix_of(self.slice(name));
         check_prefix(
             doc,
-            prefix,
+            element_prefix,
             self.base_scope,
             self.injections.last_mut(),
             tag,
@@ -452,11 +450,12 @@ impl<'b> Scanner<'b> {
             if key.starts_with(b"xmlns") && matches!(key.get(5), None | Some(b':')) {
                 continue;
             }
-            if let Some(colon) = memchr(b':', key) {
-                let prefix = key.get(..colon).unwrap_or_default();
+            // Unprefixed attributes are in no namespace (the default one does not apply).
+            let attr_prefix = prefix_of(key);
+            if !attr_prefix.is_empty() {
                 check_prefix(
                     doc,
-                    prefix,
+                    attr_prefix,
                     self.base_scope,
                     self.injections.last_mut(),
                     tag,
@@ -503,26 +502,13 @@ fn check_reference(doc: &Doc<'_>, bytes: &[u8], at: usize) -> Result<(usize, cha
     };
     let name = std::str::from_utf8(rest.get(..semi).unwrap_or_default()).unwrap_or_default();
     let end = at + 1 + semi + 1;
-    if let Some(number) = name.strip_prefix('#') {
-        let (digits, radix) = match number.strip_prefix('x') {
-            Some(hex) => (hex, 16),
-            None => (number, 10),
-        };
-        let well_formed = !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix));
-        let value = u32::from_str_radix(digits, radix)
-            .ok()
-            .filter(|_| well_formed);
-        return match value.and_then(char::from_u32) {
-            Some(c) if is_xml_char(c) => Ok((end, c)),
-            _ => Err(doc.xml_err(
-                at as u64,
-                format!("character reference `&{name};` to a character XML forbids"),
-            )),
-        };
-    }
-    match predefined(name) {
-        Some(c) => Ok((end, c)),
-        None => Err(doc.xml_err(
+    match resolve(name) {
+        Some(c) if is_xml_char(c) => Ok((end, c)),
+        _ if name.starts_with('#') => Err(doc.xml_err(
+            at as u64,
+            format!("character reference `&{name};` to a character XML forbids"),
+        )),
+        _ => Err(doc.xml_err(
             at as u64,
             format!("entity reference `&{name};` is not allowed (no DTD)"),
         )),
@@ -554,15 +540,27 @@ fn push_attribute_text(out: &mut String, text: &str) {
     }));
 }
 
-/// The character a checked reference name (without `&` and `;`) stands for.
+/// The character a reference name (without `&` and `;`) stands for: one of the five
+/// predefined entities, or a decimal or `x` hexadecimal character reference of digits only.
 fn resolve(name: &str) -> Option<char> {
-    if let Some(hex) = name.strip_prefix("#x") {
-        u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
-    } else if let Some(decimal) = name.strip_prefix('#') {
-        decimal.parse::<u32>().ok().and_then(char::from_u32)
-    } else {
-        predefined(name)
+    let Some(number) = name.strip_prefix('#') else {
+        return predefined(name);
+    };
+    let (digits, radix) = match number.strip_prefix('x') {
+        Some(hex) => (hex, 16),
+        None => (number, 10),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
     }
+    u32::from_str_radix(digits, radix)
+        .ok()
+        .and_then(char::from_u32)
+}
+
+/// The prefix of a qualified name (empty without one).
+fn prefix_of(name: &[u8]) -> &[u8] {
+    memchr(b':', name).map_or(&[][..], |i| name.get(..i).unwrap_or_default())
 }
 
 fn check_prefix(
