@@ -10,8 +10,10 @@
 //! characters only, declared prefixes, no DOCTYPE or XML declaration, comments without `--`,
 //! and the depth, attribute and value limits.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
-use memchr::{memchr, memchr2, memchr3, memmem};
+use memchr::{memchr, memchr3, memmem};
 
 use super::read::{Doc, is_xml_char, predefined};
 use crate::error::{LimitKind, Result};
@@ -51,8 +53,8 @@ struct Scanned {
 /// Scans the inner content of the element whose start tag ends at `start`, up to (not
 /// including) its end tag, and returns it as standalone [`Content`] with the offset of that end
 /// tag. `depth_base` is the depth of the capturing element.
-pub(super) fn capture(
-    doc: &mut Doc<'_>,
+pub(super) fn capture<'a>(
+    doc: &mut Doc<'a>,
     start: usize,
     depth_base: usize,
 ) -> Result<(Content, usize)> {
@@ -162,14 +164,17 @@ impl<'b> Scanner<'b> {
         self.bytes.get(from..).unwrap_or_default()
     }
 
-    fn run(&mut self, doc: &mut Doc<'_>) -> Result<Scanned> {
+    fn run(&mut self, doc: &mut Doc<'b>) -> Result<Scanned> {
         loop {
-            let Some(found) = memchr3(b'<', b'&', b'\r', self.rest(self.pos)) else {
-                return Err(
-                    doc.xml_err(self.bytes.len() as u64, "unclosed element at end of input")
-                );
-            };
-            self.pos += found;
+            // Markup often follows markup directly (`><`): no search needed then.
+            if self.at(self.pos) != Some(b'<') {
+                let Some(found) = memchr3(b'<', b'&', b'\r', self.rest(self.pos)) else {
+                    return Err(
+                        doc.xml_err(self.bytes.len() as u64, "unclosed element at end of input")
+                    );
+                };
+                self.pos += found;
+            }
             match self.at(self.pos) {
                 Some(b'&') => {
                     let (end, c) = check_reference(doc, self.bytes, self.pos)?;
@@ -236,11 +241,12 @@ impl<'b> Scanner<'b> {
             Some(b) if is_name_start(b) => {}
             _ => return Err(doc.xml_err(from as u64, "expected a name")),
         }
-        let mut end = from + 1;
-        while self.at(end).is_some_and(is_name_byte) {
-            end += 1;
-        }
-        Ok(end)
+        let rest = self.rest(from + 1);
+        let len = rest
+            .iter()
+            .position(|&b| !is_name_byte(b))
+            .unwrap_or(rest.len());
+        Ok(from + 1 + len)
     }
 
     fn skip_space(&self, mut at: usize) -> usize {
@@ -252,7 +258,7 @@ impl<'b> Scanner<'b> {
 
     /// An end tag at `pos`. Returns the offset of the capturing element's end tag when this is
     /// it (left for the envelope reader, which checks its name).
-    fn end_tag(&mut self, doc: &mut Doc<'_>) -> Result<Option<usize>> {
+    fn end_tag(&mut self, doc: &mut Doc<'b>) -> Result<Option<usize>> {
         let tag = self.pos;
         let Some((name, scope)) = self.open.pop() else {
             return Ok(Some(tag));
@@ -329,7 +335,7 @@ impl<'b> Scanner<'b> {
     }
 
     /// A start tag (or empty-element tag) at `pos`.
-    fn start_tag(&mut self, doc: &mut Doc<'_>) -> Result<()> {
+    fn start_tag(&mut self, doc: &mut Doc<'b>) -> Result<()> {
         let tag = self.pos;
         let depth = self.depth_base + self.open.len() + 1;
         if depth > doc.limits.max_depth() {
@@ -375,7 +381,7 @@ impl<'b> Scanner<'b> {
     }
 
     /// One attribute at `from`; declares namespaces as it goes. Returns the offset after it.
-    fn attribute(&mut self, doc: &mut Doc<'_>, from: usize) -> Result<usize> {
+    fn attribute(&mut self, doc: &mut Doc<'b>, from: usize) -> Result<usize> {
         if self.attrs.len() >= doc.limits.max_attributes() {
             return Err(doc.limit(LimitKind::Attributes, from as u64));
         }
@@ -389,21 +395,34 @@ impl<'b> Scanner<'b> {
             return Err(doc.xml_err(open as u64, "attribute value without quotes"));
         };
         let value_start = open + 1;
-        let Some(len) = memchr(quote, self.rest(value_start)) else {
-            return Err(doc.xml_err(open as u64, "unclosed attribute value"));
-        };
-        let value = (value_start, value_start + len);
-        if len > doc.limits.max_text_bytes() {
-            return Err(doc.limit(LimitKind::TextBytes, from as u64));
-        }
-        let raw = self.slice(value);
-        let mut search = 0;
-        while let Some(hit) = memchr2(b'<', b'&', raw.get(search..).unwrap_or_default()) {
-            let offset = value.0 + search + hit;
-            if self.at(offset) == Some(b'<') {
-                return Err(doc.xml_err(offset as u64, "`<` in an attribute value"));
+        // One search for the closing quote that also stops at `<` (refused) and `&` (checked).
+        let mut at = value_start;
+        let value = loop {
+            let Some(hit) = memchr3(quote, b'<', b'&', self.rest(at)) else {
+                return Err(doc.xml_err(open as u64, "unclosed attribute value"));
+            };
+            let offset = at + hit;
+            let found = match self.at(offset) {
+                Some(b'<') => Err(doc.xml_err(offset as u64, "`<` in an attribute value")),
+                Some(b'&') => check_reference(doc, self.bytes, offset).map(|(end, _)| end),
+                _ => break (value_start, offset),
+            };
+            match found {
+                Ok(end) => at = end,
+                // An unclosed or over-long value is reported before what is inside it.
+                Err(inside) => {
+                    return Err(match memchr(quote, self.rest(value_start)) {
+                        None => doc.xml_err(open as u64, "unclosed attribute value"),
+                        Some(len) if len > doc.limits.max_text_bytes() => {
+                            doc.limit(LimitKind::TextBytes, from as u64)
+                        }
+                        Some(_) => inside,
+                    });
+                }
             }
-            search = check_reference(doc, self.bytes, offset)?.0 - value.0;
+        };
+        if value.1 - value.0 > doc.limits.max_text_bytes() {
+            return Err(doc.limit(LimitKind::TextBytes, from as u64));
         }
         let key = self.slice(name);
         if self.attrs.iter().any(|a| self.slice(a.name) == key) {
@@ -423,7 +442,7 @@ impl<'b> Scanner<'b> {
                 ));
             }
             doc.bindings.push(super::read::Binding {
-                prefix: prefix.to_owned(),
+                prefix: Cow::Borrowed(prefix),
                 uri,
             });
         }
@@ -517,7 +536,12 @@ fn check_reference(doc: &Doc<'_>, bytes: &[u8], at: usize) -> Result<(usize, cha
 
 /// Decodes an attribute value already checked by the scan: references resolved, and tab, CR
 /// and LF normalised to spaces (XML attribute-value normalisation).
-fn decode_attribute(raw: &str) -> String {
+fn decode_attribute(raw: &str) -> Cow<'_, str> {
+    if memchr3(b'&', b'\t', b'\n', raw.as_bytes()).is_none()
+        && memchr(b'\r', raw.as_bytes()).is_none()
+    {
+        return Cow::Borrowed(raw);
+    }
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(amp) = rest.find('&') {
@@ -530,7 +554,7 @@ fn decode_attribute(raw: &str) -> String {
         rest = tail;
     }
     push_attribute_text(&mut out, rest);
-    out
+    Cow::Owned(out)
 }
 
 fn push_attribute_text(out: &mut String, text: &str) {

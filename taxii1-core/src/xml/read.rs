@@ -226,9 +226,10 @@ fn capture_for(ns: &Ns, local: &str, start: &BytesStart<'_>) -> Capture {
 }
 
 /// A namespace declaration in scope.
-pub(super) struct Binding {
-    pub(super) prefix: String,
-    pub(super) uri: String,
+/// Both parts borrow the input unless the value needed decoding.
+pub(super) struct Binding<'a> {
+    pub(super) prefix: Cow<'a, str>,
+    pub(super) uri: Cow<'a, str>,
 }
 
 /// The reader state shared by the tree builder and the raw capture.
@@ -238,7 +239,7 @@ pub(super) struct Doc<'a> {
     /// Bytes before `body` in the original input (a UTF-8 BOM), for error offsets.
     skew: u64,
     pub(super) limits: &'a Limits,
-    pub(super) bindings: Vec<Binding>,
+    pub(super) bindings: Vec<Binding<'a>>,
     /// The current element's attributes other than namespace declarations (reused buffer).
     attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
@@ -281,7 +282,7 @@ impl<'a> Doc<'a> {
                 let bound = b.prefix.as_bytes();
                 bound.len() == prefix.len() && bound.first() == prefix.first() && bound == prefix
             })
-            .map(|(i, b)| (i, b.uri.as_str()))
+            .map(|(i, b)| (i, b.uri.as_ref()))
     }
 
     /// A slice of the input with the input's lifetime, when `part` lies inside it.
@@ -322,8 +323,8 @@ impl<'a> Doc<'a> {
             };
             if key == "xmlns" {
                 self.bindings.push(Binding {
-                    prefix: String::new(),
-                    uri: value.into_owned(),
+                    prefix: Cow::Borrowed(""),
+                    uri: value,
                 });
             } else if let Some(prefix) = key.strip_prefix("xmlns:") {
                 if value.is_empty() {
@@ -332,8 +333,8 @@ impl<'a> Doc<'a> {
                     );
                 }
                 self.bindings.push(Binding {
-                    prefix: prefix.to_owned(),
-                    uri: value.into_owned(),
+                    prefix: self.reborrow(prefix),
+                    uri: value,
                 });
             } else {
                 let key = self.reborrow(key);
