@@ -59,20 +59,23 @@ pub(super) fn capture<'a>(
     depth_base: usize,
 ) -> Result<(Content, usize)> {
     let base_scope = doc.bindings.len();
+    let mut buffers = std::mem::take(&mut doc.scan_buffers);
+    buffers.open.clear();
     let mut scan = Scanner {
         body: doc.body,
         bytes: doc.body.as_bytes(),
         pos: start,
         base_scope,
         depth_base,
-        open: Vec::new(),
-        attrs: Vec::new(),
+        buffers,
+        top: start,
         markup: false,
         injections: Vec::new(),
         decoded: None,
         copied: start,
     };
     let scanned = scan.run(doc);
+    doc.scan_buffers = scan.buffers;
     doc.bindings.truncate(base_scope);
     let scanned = scanned?;
     let content = if scanned.markup {
@@ -95,17 +98,27 @@ struct RawAttr {
     value: (usize, usize),
 }
 
+/// The scan's working lists, kept in the document between captures so that a message with
+/// many content blocks allocates them once.
+#[derive(Default)]
+pub(super) struct ScanBuffers {
+    /// Open elements inside the capture: name range and the namespace scope to restore.
+    open: Vec<((usize, usize), usize)>,
+    /// The current start tag's attributes.
+    attrs: Vec<RawAttr>,
+}
+
 struct Scanner<'b> {
     body: &'b str,
     bytes: &'b [u8],
     pos: usize,
     base_scope: usize,
     depth_base: usize,
-    /// Open elements inside the capture: name range and the namespace scope to restore.
-    open: Vec<((usize, usize), usize)>,
-    /// The current start tag's attributes (reused buffer).
-    attrs: Vec<RawAttr>,
+    buffers: ScanBuffers,
+    /// Where declarations for the current top-level element would be inserted.
+    top: usize,
     markup: bool,
+    /// Only top-level elements that need a declaration from outside have an entry.
     injections: Vec<Injection>,
     /// While no markup was seen: the text decoded so far, once something needed decoding...
     decoded: Option<String>,
@@ -144,6 +157,14 @@ fn is_name_start(b: u8) -> bool {
 
 fn is_name_byte(b: u8) -> bool {
     matches!(NAME_BYTE.get(usize::from(b)), Some(true))
+}
+
+/// The length of the run of name bytes at the start of `bytes`.
+fn name_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| !is_name_byte(b))
+        .unwrap_or(bytes.len())
 }
 
 impl<'b> Scanner<'b> {
@@ -241,12 +262,7 @@ impl<'b> Scanner<'b> {
             Some(b) if is_name_start(b) => {}
             _ => return Err(doc.xml_err(from as u64, "expected a name")),
         }
-        let rest = self.rest(from + 1);
-        let len = rest
-            .iter()
-            .position(|&b| !is_name_byte(b))
-            .unwrap_or(rest.len());
-        Ok(from + 1 + len)
+        Ok(from + 1 + name_len(self.rest(from + 1)))
     }
 
     fn skip_space(&self, mut at: usize) -> usize {
@@ -260,10 +276,19 @@ impl<'b> Scanner<'b> {
     /// it (left for the envelope reader, which checks its name).
     fn end_tag(&mut self, doc: &mut Doc<'b>) -> Result<Option<usize>> {
         let tag = self.pos;
-        let Some((name, scope)) = self.open.pop() else {
+        let Some((name, scope)) = self.buffers.open.pop() else {
             return Ok(Some(tag));
         };
-        let name_end = self.name(doc, tag + 2)?;
+        // The expected name is known: compare it instead of scanning for where a name ends.
+        let expected = self.slice(name);
+        let after = tag + 2 + expected.len();
+        let name_end = if self.rest(tag + 2).starts_with(expected)
+            && !self.at(after).is_some_and(is_name_byte)
+        {
+            after
+        } else {
+            self.name(doc, tag + 2)?
+        };
         let close = self.skip_space(name_end);
         if self.at(close) != Some(b'>') {
             return Err(doc.xml_err(tag as u64, "malformed end tag"));
@@ -337,13 +362,13 @@ impl<'b> Scanner<'b> {
     /// A start tag (or empty-element tag) at `pos`.
     fn start_tag(&mut self, doc: &mut Doc<'b>) -> Result<()> {
         let tag = self.pos;
-        let depth = self.depth_base + self.open.len() + 1;
+        let depth = self.depth_base + self.buffers.open.len() + 1;
         if depth > doc.limits.max_depth() {
             return Err(doc.limit(LimitKind::Depth, tag as u64));
         }
         let name = (tag + 1, self.name(doc, tag + 1)?);
         let scope = doc.bindings.len();
-        self.attrs.clear();
+        self.buffers.attrs.clear();
         let mut at = name.1;
         let empty = loop {
             let after_space = self.skip_space(at);
@@ -364,17 +389,14 @@ impl<'b> Scanner<'b> {
             }
         };
         self.markup = true;
-        if self.open.is_empty() {
-            self.injections.push(Injection {
-                at: name.1,
-                declarations: Vec::new(),
-            });
+        if self.buffers.open.is_empty() {
+            self.top = name.1;
         }
         self.check_prefixes(doc, name, tag)?;
         if empty {
             doc.bindings.truncate(scope);
         } else {
-            self.open.push((name, scope));
+            self.buffers.open.push((name, scope));
         }
         self.pos = at;
         Ok(())
@@ -382,7 +404,7 @@ impl<'b> Scanner<'b> {
 
     /// One attribute at `from`; declares namespaces as it goes. Returns the offset after it.
     fn attribute(&mut self, doc: &mut Doc<'b>, from: usize) -> Result<usize> {
-        if self.attrs.len() >= doc.limits.max_attributes() {
+        if self.buffers.attrs.len() >= doc.limits.max_attributes() {
             return Err(doc.limit(LimitKind::Attributes, from as u64));
         }
         let name = (from, self.name(doc, from)?);
@@ -425,7 +447,7 @@ impl<'b> Scanner<'b> {
             return Err(doc.limit(LimitKind::TextBytes, from as u64));
         }
         let key = self.slice(name);
-        if self.attrs.iter().any(|a| self.slice(a.name) == key) {
+        if self.buffers.attrs.iter().any(|a| self.slice(a.name) == key) {
             return Err(doc.xml_err(
                 from as u64,
                 format!("duplicate attribute `{}`", self.text(name)),
@@ -446,7 +468,7 @@ impl<'b> Scanner<'b> {
                 uri,
             });
         }
-        self.attrs.push(RawAttr { name, value });
+        self.buffers.attrs.push(RawAttr { name, value });
         Ok(value.1 + 1)
     }
 
@@ -454,15 +476,11 @@ impl<'b> Scanner<'b> {
     /// declarations from outside the fragment that they (or QName-looking values) need.
     fn check_prefixes(&mut self, doc: &Doc<'_>, name: (usize, usize), tag: usize) -> Result<()> {
         let element_prefix = prefix_of(self.slice(name));
-        check_prefix(
-            doc,
-            element_prefix,
-            self.base_scope,
-            self.injections.last_mut(),
-            tag,
-        )?;
-        for index in 0..self.attrs.len() {
-            let Some(&attr) = self.attrs.get(index) else {
+        if let Some(uri) = check_prefix(doc, element_prefix, self.base_scope, tag)? {
+            self.need(element_prefix, uri);
+        }
+        for index in 0..self.buffers.attrs.len() {
+            let Some(&attr) = self.buffers.attrs.get(index) else {
                 break;
             };
             let key = self.slice(attr.name);
@@ -471,14 +489,10 @@ impl<'b> Scanner<'b> {
             }
             // Unprefixed attributes are in no namespace (the default one does not apply).
             let attr_prefix = prefix_of(key);
-            if !attr_prefix.is_empty() {
-                check_prefix(
-                    doc,
-                    attr_prefix,
-                    self.base_scope,
-                    self.injections.last_mut(),
-                    tag,
-                )?;
+            if !attr_prefix.is_empty()
+                && let Some(uri) = check_prefix(doc, attr_prefix, self.base_scope, tag)?
+            {
+                self.need(attr_prefix, uri);
             }
             // QName-valued attributes (xsi:type="stix:Foo") use prefixes too; a declaration
             // from outside the fragment that such a value names is carried along.
@@ -496,12 +510,24 @@ impl<'b> Scanner<'b> {
             if plausible
                 && let Some((index, uri)) = doc.lookup_bytes(prefix)
                 && index < self.base_scope
-                && let Some(injection) = self.injections.last_mut()
             {
-                injection.need(prefix, uri);
+                self.need(prefix, uri);
             }
         }
         Ok(())
+    }
+
+    /// Records that the current top-level element needs `prefix` declared as `uri`.
+    fn need(&mut self, prefix: &[u8], uri: &str) {
+        if self.injections.last().map(|i| i.at) != Some(self.top) {
+            self.injections.push(Injection {
+                at: self.top,
+                declarations: Vec::new(),
+            });
+        }
+        if let Some(injection) = self.injections.last_mut() {
+            injection.need(prefix, uri);
+        }
     }
 }
 
@@ -587,27 +613,23 @@ fn prefix_of(name: &[u8]) -> &[u8] {
     memchr(b':', name).map_or(&[][..], |i| name.get(..i).unwrap_or_default())
 }
 
-fn check_prefix(
-    doc: &Doc<'_>,
+/// Checks that `prefix` is declared; returns the namespace when the declaration is from
+/// outside the fragment and must be carried into it.
+fn check_prefix<'d>(
+    doc: &'d Doc<'_>,
     prefix: &[u8],
     base_scope: usize,
-    injection: Option<&mut Injection>,
     position: usize,
-) -> Result<()> {
+) -> Result<Option<&'d str>> {
     if prefix == b"xml" {
-        return Ok(());
+        return Ok(None);
     }
     match doc.lookup_bytes(prefix) {
         Some((index, uri)) if index < base_scope => {
-            if !(prefix.is_empty() && uri.is_empty())
-                && let Some(injection) = injection
-            {
-                injection.need(prefix, uri);
-            }
-            Ok(())
+            Ok(Some(uri).filter(|uri| !(prefix.is_empty() && uri.is_empty())))
         }
-        Some(_) => Ok(()),
-        None if prefix.is_empty() => Ok(()),
+        Some(_) => Ok(None),
+        None if prefix.is_empty() => Ok(None),
         None => Err(doc.xml_err(
             position as u64,
             format!(

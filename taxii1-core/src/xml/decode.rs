@@ -204,12 +204,12 @@ fn req_attr<'e>(element: &'e Element, name: &'static str, path: &Path<'_>) -> Re
     })
 }
 
-fn parse_bool(value: &str, path: String, offset: u64) -> Result<bool> {
+fn parse_bool(value: &str, path: impl Fn() -> String, offset: u64) -> Result<bool> {
     match value.trim() {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
         _ => Err(invalid(
-            path,
+            path(),
             value,
             "an xs:boolean (true, false, 1, 0)",
             offset,
@@ -217,12 +217,12 @@ fn parse_bool(value: &str, path: String, offset: u64) -> Result<bool> {
     }
 }
 
-fn parse_u64(value: &str, path: String, offset: u64) -> Result<u64> {
+fn parse_u64(value: &str, path: impl Fn() -> String, offset: u64) -> Result<u64> {
     let trimmed = value.trim();
     let digits = trimmed.strip_prefix('+').unwrap_or(trimmed);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(invalid(
-            path,
+            path(),
             value,
             "a non-negative decimal integer",
             offset,
@@ -230,18 +230,18 @@ fn parse_u64(value: &str, path: String, offset: u64) -> Result<u64> {
     }
     digits
         .parse()
-        .map_err(|_| invalid(path, value, "an integer below 2^64", offset))
+        .map_err(|_| invalid(path(), value, "an integer below 2^64", offset))
 }
 
-fn parse_positive(value: &str, path: String, offset: u64) -> Result<NonZeroU64> {
-    let n = parse_u64(value, path.clone(), offset)?;
-    NonZeroU64::new(n).ok_or_else(|| invalid(path, value, "a positive integer", offset))
+fn parse_positive(value: &str, path: impl Fn() -> String, offset: u64) -> Result<NonZeroU64> {
+    let n = parse_u64(value, &path, offset)?;
+    NonZeroU64::new(n).ok_or_else(|| invalid(path(), value, "a positive integer", offset))
 }
 
-fn parse_timestamp(value: &str, path: String, offset: u64) -> Result<Timestamp> {
+fn parse_timestamp(value: &str, path: impl Fn() -> String, offset: u64) -> Result<Timestamp> {
     Timestamp::new(value.trim()).map_err(|_| {
         invalid(
-            path,
+            path(),
             value,
             "an xs:dateTime with a time zone and at most 6 fractional digits",
             offset,
@@ -435,7 +435,7 @@ impl Decoder {
         path: &Path<'_>,
     ) -> Result<Option<Timestamp>> {
         kids.opt_leaf(&self.ns, local)?
-            .map(|e| parse_timestamp(&e.text, path.child(local).to_string(), e.offset))
+            .map(|e| parse_timestamp(&e.text, || path.child(local).to_string(), e.offset))
             .transpose()
     }
 
@@ -647,7 +647,7 @@ impl Decoder {
         let service_version = req_attr(si, "service_version", p)?.trim().to_owned();
         let available = si
             .attr("available")
-            .map(|v| parse_bool(v, p.attr("available"), si.offset))
+            .map(|v| parse_bool(v, || p.attr("available"), si.offset))
             .transpose()?;
         let mut kids = Kids::new(si, p);
         let protocol_binding = self.uri(&mut kids, "Protocol_Binding")?;
@@ -764,14 +764,20 @@ impl Decoder {
         };
         let available = c
             .attr("available")
-            .map(|v| parse_bool(v, p.attr("available"), c.offset))
+            .map(|v| parse_bool(v, || p.attr("available"), c.offset))
             .transpose()?;
         let mut kids = Kids::new(c, p);
         let description = kids.req_leaf(&self.ns, "Description")?.text.clone();
         let collection_volume = match self.version {
             Version::V1_1 => kids
                 .opt(&self.ns, "Collection_Volume")
-                .map(|e| parse_u64(&e.text, p.child("Collection_Volume").to_string(), e.offset))
+                .map(|e| {
+                    parse_u64(
+                        &e.text,
+                        || p.child("Collection_Volume").to_string(),
+                        e.offset,
+                    )
+                })
                 .transpose()?,
             Version::V1_0 => None,
         };
@@ -1144,7 +1150,7 @@ impl Decoder {
         check_attrs(e, &["allow_asynch"], p)?;
         let allow_asynch = e
             .attr("allow_asynch")
-            .map(|v| parse_bool(v, p.attr("allow_asynch"), e.offset))
+            .map(|v| parse_bool(v, || p.attr("allow_asynch"), e.offset))
             .transpose()?
             .unwrap_or(false);
         let mut kids = Kids::new(e, p);
@@ -1174,10 +1180,10 @@ impl Decoder {
         };
         let rp = p.child("Record_Count");
         check_attrs(e, &["partial_count"], &rp)?;
-        let count = parse_u64(&e.text, rp.to_string(), e.offset)?;
+        let count = parse_u64(&e.text, || rp.to_string(), e.offset)?;
         let partial_count = e
             .attr("partial_count")
-            .map(|v| parse_bool(v, rp.attr("partial_count"), e.offset))
+            .map(|v| parse_bool(v, || rp.attr("partial_count"), e.offset))
             .transpose()?
             .unwrap_or(false);
         leaf(e, &rp)?;
@@ -1219,13 +1225,13 @@ impl Decoder {
             .to_owned();
         let more = root
             .attr("more")
-            .map(|v| parse_bool(v, path.attr("more"), root.offset))
+            .map(|v| parse_bool(v, || path.attr("more"), root.offset))
             .transpose()?
             .unwrap_or(false);
         let result_id = root.attr("result_id").map(|s| s.trim().to_owned());
         let result_part_number = root
             .attr("result_part_number")
-            .map(|v| parse_positive(v, path.attr("result_part_number"), root.offset))
+            .map(|v| parse_positive(v, || path.attr("result_part_number"), root.offset))
             .transpose()?;
         let mut kids = Kids::new(root, path);
         let extended_headers = self.extended_headers(&mut kids, path)?;
@@ -1403,7 +1409,7 @@ impl Decoder {
         let result_id = req_attr(root, "result_id", path)?.trim().to_owned();
         let result_part_number = root
             .attr("result_part_number")
-            .map(|v| parse_positive(v, path.attr("result_part_number"), root.offset))
+            .map(|v| parse_positive(v, || path.attr("result_part_number"), root.offset))
             .transpose()?;
         let mut kids = Kids::new(root, path);
         let extended_headers = self.extended_headers(&mut kids, path)?;
@@ -1557,7 +1563,7 @@ fn criterion(e: &Element, p: &Path<'_>) -> Result<Criterion> {
     check_attrs(e, &["negate"], p)?;
     let negate = e
         .attr("negate")
-        .map(|v| parse_bool(v, p.attr("negate"), e.offset))
+        .map(|v| parse_bool(v, || p.attr("negate"), e.offset))
         .transpose()?
         .unwrap_or(false);
     let mut kids = Kids::new(e, p);

@@ -242,6 +242,8 @@ pub(super) struct Doc<'a> {
     pub(super) bindings: Vec<Binding<'a>>,
     /// The current element's attributes other than namespace declarations (reused buffer).
     attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// The content scan's working lists, reused from one capture to the next.
+    pub(super) scan_buffers: super::capture::ScanBuffers,
 }
 
 fn offset_in(body: &str, part: &str) -> usize {
@@ -448,6 +450,7 @@ pub(super) fn open_document<'a>(input: &'a Bytes, limits: &'a Limits) -> Result<
         skew: skew as u64,
         limits,
         bindings: Vec::new(),
+        scan_buffers: Default::default(),
         attrs: Vec::new(),
     })
 }
@@ -473,6 +476,7 @@ pub(crate) fn check_fragment(fragment: &[u8]) -> std::result::Result<(), String>
         skew: 0,
         limits: &limits,
         bindings: Vec::new(),
+        scan_buffers: Default::default(),
         attrs: Vec::new(),
     };
     let mut reader = new_reader(body);
