@@ -497,7 +497,7 @@ impl<'b> Scanner<'b> {
             // QName-valued attributes (xsi:type="stix:Foo") use prefixes too; a declaration
             // from outside the fragment that such a value names is carried along.
             let value = self.slice(attr.value);
-            let Some(colon) = memchr(b':', value) else {
+            let Some(colon) = find_short(b':', value) else {
                 continue;
             };
             let prefix = value.get(..colon).unwrap_or_default();
@@ -563,8 +563,9 @@ fn check_reference(doc: &Doc<'_>, bytes: &[u8], at: usize) -> Result<(usize, cha
 /// Decodes an attribute value already checked by the scan: references resolved, and tab, CR
 /// and LF normalised to spaces (XML attribute-value normalisation).
 fn decode_attribute(raw: &str) -> Cow<'_, str> {
-    if memchr3(b'&', b'\t', b'\n', raw.as_bytes()).is_none()
-        && memchr(b'\r', raw.as_bytes()).is_none()
+    if !raw
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
     {
         return Cow::Borrowed(raw);
     }
@@ -608,9 +609,15 @@ fn resolve(name: &str) -> Option<char> {
         .and_then(char::from_u32)
 }
 
+/// The first `needle` in `haystack`, for the short names and values of a tag, where a plain
+/// loop is cheaper than setting up a vector search.
+fn find_short(needle: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|&b| b == needle)
+}
+
 /// The prefix of a qualified name (empty without one).
 fn prefix_of(name: &[u8]) -> &[u8] {
-    memchr(b':', name).map_or(&[][..], |i| name.get(..i).unwrap_or_default())
+    find_short(b':', name).map_or(&[][..], |i| name.get(..i).unwrap_or_default())
 }
 
 /// Checks that `prefix` is declared; returns the namespace when the declaration is from
