@@ -545,19 +545,18 @@ fn check_reference(doc: &Doc<'_>, bytes: &[u8], at: usize) -> Result<(usize, cha
     else {
         return Err(doc.xml_err(at as u64, "`&` not followed by a reference"));
     };
-    let name = std::str::from_utf8(rest.get(..semi).unwrap_or_default()).unwrap_or_default();
+    let name = rest.get(..semi).unwrap_or_default();
     let end = at + 1 + semi + 1;
-    match resolve(name) {
-        Some(c) if is_xml_char(c) => Ok((end, c)),
-        _ if name.starts_with('#') => Err(doc.xml_err(
-            at as u64,
-            format!("character reference `&{name};` to a character XML forbids"),
-        )),
-        _ => Err(doc.xml_err(
-            at as u64,
-            format!("entity reference `&{name};` is not allowed (no DTD)"),
-        )),
+    if let Some(c) = resolve(name).filter(|&c| is_xml_char(c)) {
+        return Ok((end, c));
     }
+    let name = String::from_utf8_lossy(name);
+    let reason = if name.starts_with('#') {
+        format!("character reference `&{name};` to a character XML forbids")
+    } else {
+        format!("entity reference `&{name};` is not allowed (no DTD)")
+    };
+    Err(doc.xml_err(at as u64, reason))
 }
 
 /// Decodes an attribute value already checked by the scan: references resolved, and tab, CR
@@ -575,7 +574,7 @@ fn decode_attribute(raw: &str) -> Cow<'_, str> {
         push_attribute_text(&mut out, rest.get(..amp).unwrap_or_default());
         let after = rest.get(amp + 1..).unwrap_or_default();
         let (name, tail) = after.split_once(';').unwrap_or((after, ""));
-        if let Some(c) = resolve(name) {
+        if let Some(c) = resolve(name.as_bytes()) {
             out.push(c);
         }
         rest = tail;
@@ -593,20 +592,23 @@ fn push_attribute_text(out: &mut String, text: &str) {
 
 /// The character a reference name (without `&` and `;`) stands for: one of the five
 /// predefined entities, or a decimal or `x` hexadecimal character reference of digits only.
-fn resolve(name: &str) -> Option<char> {
-    let Some(number) = name.strip_prefix('#') else {
+fn resolve(name: &[u8]) -> Option<char> {
+    let Some(number) = name.strip_prefix(b"#") else {
         return predefined(name);
     };
-    let (digits, radix) = match number.strip_prefix('x') {
+    let (digits, radix) = match number.strip_prefix(b"x") {
         Some(hex) => (hex, 16),
         None => (number, 10),
     };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+    if digits.is_empty() {
         return None;
     }
-    u32::from_str_radix(digits, radix)
-        .ok()
-        .and_then(char::from_u32)
+    let mut value = 0u32;
+    for &b in digits {
+        let digit = char::from(b).to_digit(radix)?;
+        value = value.checked_mul(radix)?.checked_add(digit)?;
+    }
+    char::from_u32(value)
 }
 
 /// The first `needle` in `haystack`, for the short names and values of a tag, where a plain

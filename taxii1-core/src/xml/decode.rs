@@ -140,7 +140,7 @@ impl<'e, 'p> Kids<'e, 'p> {
     }
 
     fn signature(&mut self) -> Option<Signature> {
-        let ns = Ns::Other(NS_XMLDSIG.to_owned());
+        let ns = Ns::Other(std::borrow::Cow::Borrowed(NS_XMLDSIG));
         self.opt(&ns, "Signature").and_then(|s| s.raw.clone())
     }
 
