@@ -58,8 +58,7 @@ impl Ns {
     }
 }
 
-/// Element and attribute names TAXII messages use, sorted by length and then bytes (most
-/// comparisons of a lookup are settled by the length): a name found here is shared instead of
+/// Element and attribute names TAXII messages use: a name found here is shared instead of
 /// allocated for every element read.
 const KNOWN_NAMES: &[&str] = &[
     "Feed",
@@ -154,20 +153,63 @@ const KNOWN_NAMES: &[&str] = &[
     "Subscription_Management_Response",
 ];
 
+/// Slots of the open-addressing table over [`KNOWN_NAMES`] (a power of two, at least four
+/// times the names so that most lookups compare one name at most).
+const NAME_SLOTS: usize = 512;
+
+/// Each slot holds a name's index in [`KNOWN_NAMES`] plus one, or 0 when empty; built at
+/// compile time.
+const NAME_TABLE: [u16; NAME_SLOTS] = name_table();
+
+/// A hash of a name's length and three of its bytes: enough to spread TAXII's names.
+// Also evaluated at compile time, where an out-of-range index would fail the build.
+#[allow(clippy::indexing_slicing)]
+const fn name_hash(name: &[u8]) -> usize {
+    let n = name.len();
+    if n == 0 {
+        return 0;
+    }
+    let mixed = n.wrapping_mul(0x9E37)
+        ^ (name[0] as usize).wrapping_mul(0x2F1)
+        ^ (name[n / 2] as usize).wrapping_mul(0x61)
+        ^ (name[n - 1] as usize).wrapping_mul(0x1B);
+    (mixed ^ (mixed >> 7)) & (NAME_SLOTS - 1)
+}
+
+// Evaluated at compile time: an out-of-range index fails the build.
+#[allow(clippy::indexing_slicing)]
+const fn name_table() -> [u16; NAME_SLOTS] {
+    let mut table = [0u16; NAME_SLOTS];
+    let mut i = 0;
+    while i < KNOWN_NAMES.len() {
+        let mut slot = name_hash(KNOWN_NAMES[i].as_bytes());
+        while table[slot] != 0 {
+            slot = (slot + 1) & (NAME_SLOTS - 1);
+        }
+        table[slot] = (i + 1) as u16;
+        i += 1;
+    }
+    table
+}
+
+/// The known name equal to `name`, if any.
+fn known_name(name: &str) -> Option<&'static str> {
+    let mut slot = name_hash(name.as_bytes());
+    loop {
+        let index = usize::from(*NAME_TABLE.get(slot)?);
+        let known = KNOWN_NAMES.get(index.checked_sub(1)?)?;
+        if *known == name {
+            return Some(known);
+        }
+        slot = (slot + 1) & (NAME_SLOTS - 1);
+    }
+}
+
 /// A name of the envelope, shared when it is one of [`KNOWN_NAMES`].
 pub(crate) type Name = Cow<'static, str>;
 
 fn intern(name: &str) -> Name {
-    match KNOWN_NAMES.binary_search_by(|known| by_length_then_bytes(known, name)) {
-        Ok(i) => KNOWN_NAMES
-            .get(i)
-            .map_or_else(|| Cow::Owned(name.to_owned()), |n| Cow::Borrowed(*n)),
-        Err(_) => Cow::Owned(name.to_owned()),
-    }
-}
-
-fn by_length_then_bytes(a: &str, b: &str) -> std::cmp::Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+    known_name(name).map_or_else(|| Cow::Owned(name.to_owned()), Cow::Borrowed)
 }
 
 /// An attribute other than a namespace declaration.
@@ -838,11 +880,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn known_names_are_sorted_for_the_binary_search() {
-        assert!(KNOWN_NAMES.windows(2).all(|w| match w {
-            [a, b] => by_length_then_bytes(a, b).is_lt(),
-            _ => false,
-        }));
+    fn every_known_name_is_found_and_others_are_not() {
+        for name in KNOWN_NAMES {
+            assert_eq!(known_name(name), Some(*name));
+            assert_eq!(known_name(&format!("{name}x")), None);
+            let shorter = &name[..name.len() - 1];
+            let expected = KNOWN_NAMES.iter().find(|&&known| known == shorter).copied();
+            assert_eq!(known_name(shorter), expected);
+        }
+        let used = NAME_TABLE.iter().filter(|&&slot| slot != 0).count();
+        assert_eq!(used, KNOWN_NAMES.len(), "every name has its own slot");
         assert!(matches!(
             intern("Content_Block"),
             Cow::Borrowed("Content_Block")
