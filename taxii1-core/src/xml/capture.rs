@@ -61,6 +61,14 @@ pub(super) fn capture<'a>(
     let base_scope = doc.bindings.len();
     let mut buffers = std::mem::take(&mut doc.scan_buffers);
     buffers.open.clear();
+    buffers.outside.clear();
+    buffers.outside.extend(
+        doc.bindings
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| !b.prefix.is_empty() && !b.prefix.contains(':'))
+            .map(|(i, _)| i),
+    );
     let mut scan = Scanner {
         body: doc.body,
         bytes: doc.body.as_bytes(),
@@ -106,6 +114,9 @@ pub(super) struct ScanBuffers {
     open: Vec<((usize, usize), usize)>,
     /// The current start tag's attributes.
     attrs: Vec<RawAttr>,
+    /// Indices of the bindings from outside the fragment whose prefix a QName-valued
+    /// attribute could name (not empty, no colon).
+    outside: Vec<usize>,
 }
 
 struct Scanner<'b> {
@@ -159,12 +170,42 @@ fn is_name_byte(b: u8) -> bool {
     matches!(NAME_BYTE.get(usize::from(b)), Some(true))
 }
 
-/// The length of the run of name bytes at the start of `bytes`.
+/// The length of the run of name bytes at the start of `bytes`: eight bytes at a time (names
+/// in STIX run to 20 bytes and more), then byte by byte for the tail.
 fn name_len(bytes: &[u8]) -> usize {
-    bytes
+    let mut len = 0;
+    while let Some(word) = bytes.get(len..len + 8) {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        let stops = non_name_bytes(u64::from_le_bytes(eight));
+        if stops != 0 {
+            return len + (stops.trailing_zeros() / 8) as usize;
+        }
+        len += 8;
+    }
+    let tail = bytes.get(len..).unwrap_or_default();
+    len + tail
         .iter()
         .position(|&b| !is_name_byte(b))
-        .unwrap_or(bytes.len())
+        .unwrap_or(tail.len())
+}
+
+/// The high bit of each byte of `word` that is not a name byte (the same set as
+/// [`NAME_BYTE`]): bytes at or above 0x80, ASCII letters, digits, `:`, `-`, `.` and `_` are.
+fn non_name_bytes(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = word & !HIGH;
+    // For 7-bit bytes `t`, `t + (0x80 - n)` has its high bit set exactly when `t >= n`, and
+    // no carry crosses into the next byte.
+    let at_least = |t: u64, n: u64| t.wrapping_add(ONES * (0x80 - n)) & HIGH;
+    let within = |t: u64, from: u64, to: u64| at_least(t, from) & !at_least(t, to + 1);
+    let name = (word & HIGH)
+        | within(low | (ONES * 0x20), 0x61, 0x7A) // letters, either case
+        | within(low, 0x30, 0x3A) // digits and `:`
+        | within(low, 0x2D, 0x2E) // `-` and `.`
+        | within(low, 0x5F, 0x5F); // `_`
+    !name & HIGH
 }
 
 impl<'b> Scanner<'b> {
@@ -495,15 +536,22 @@ impl<'b> Scanner<'b> {
                 self.need(attr_prefix, uri);
             }
             // QName-valued attributes (xsi:type="stix:Foo") use prefixes too; a declaration
-            // from outside the fragment that such a value names is carried along.
+            // from outside the fragment that such a value names is carried along. Only the
+            // outside prefixes can need that, so only they are looked for.
             let value = self.slice(attr.value);
-            let Some(colon) = find_short(b':', value) else {
+            let outside = self
+                .buffers
+                .outside
+                .iter()
+                .filter_map(|&i| doc.bindings.get(i));
+            let Some(prefix) = outside
+                .map(|binding| binding.prefix.as_bytes())
+                .find(|prefix| value.starts_with(prefix) && value.get(prefix.len()) == Some(&b':'))
+            else {
                 continue;
             };
-            let prefix = value.get(..colon).unwrap_or_default();
-            let plausible = !prefix.is_empty()
-                && prefix != b"xml"
-                && value.get(colon + 1) != Some(&b'/')
+            let plausible = prefix != b"xml"
+                && value.get(prefix.len() + 1) != Some(&b'/')
                 && prefix
                     .iter()
                     .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
@@ -687,4 +735,26 @@ fn push_normalized(out: &mut String, text: &str) {
         rest = rest.strip_prefix('\n').unwrap_or(rest);
     }
     out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_at_a_time_name_scan_agrees_with_the_byte_table() {
+        for stop in 0..=255u8 {
+            for at in 0..12 {
+                let mut bytes = vec![b'a'; 12];
+                if let Some(b) = bytes.get_mut(at) {
+                    *b = stop;
+                }
+                let expected = bytes
+                    .iter()
+                    .position(|&b| !is_name_byte(b))
+                    .unwrap_or(bytes.len());
+                assert_eq!(name_len(&bytes), expected, "byte {stop:#04x} at {at}");
+            }
+        }
+    }
 }
