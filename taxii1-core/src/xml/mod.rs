@@ -3,6 +3,7 @@
 mod capture;
 mod decode;
 mod encode;
+mod markup;
 pub(crate) mod read;
 pub(crate) mod stream;
 pub(crate) mod write;
