@@ -48,6 +48,7 @@
 //! ```
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher, RandomState};
 
 use serde_json::Value;
 
@@ -204,17 +205,82 @@ struct LinkRecord<'a> {
     via: LinkVia<'a>,
 }
 
+/// The hasher of [`Dataset`]'s id maps: ids are 128-bit numbers, mostly random already, so one
+/// folded multiply with secret per-map keys mixes them (SipHash cost more than the rest of the
+/// lookup); the keys keep chosen ids from colliding on purpose.
+#[derive(Debug, Clone, Copy)]
+struct IdHashing {
+    keys: [u64; 2],
+}
+
+impl IdHashing {
+    fn new() -> Self {
+        let random = RandomState::new();
+        Self {
+            keys: [random.hash_one(0x5eed_u64), random.hash_one(0xfeed_u64)],
+        }
+    }
+}
+
+impl BuildHasher for IdHashing {
+    type Hasher = IdHasher;
+
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher {
+            keys: self.keys,
+            hash: self.keys[0],
+        }
+    }
+}
+
+/// See [`IdHashing`].
+struct IdHasher {
+    keys: [u64; 2],
+    hash: u64,
+}
+
+/// The high and low halves of the 128-bit product, XORed.
+fn folded_multiply(a: u64, b: u64) -> u64 {
+    let product = u128::from(a) * u128::from(b);
+    (product as u64) ^ ((product >> 64) as u64)
+}
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+
+    fn write_u128(&mut self, id: u128) {
+        let [first, second] = self.keys;
+        self.hash = folded_multiply((id as u64) ^ first, ((id >> 64) as u64) ^ second);
+    }
+
+    // Only `u128` keys are hashed; any other input is folded in eight bytes at a time.
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            for (to, from) in word.iter_mut().zip(chunk) {
+                *to = *from;
+            }
+            self.hash = folded_multiply(self.hash ^ u64::from_le_bytes(word), self.keys[1] | 1);
+        }
+    }
+}
+
 /// A read-only graph over the entities of one or more packages. See the [module
 /// docs](self) for how links are found.
 #[derive(Debug, Clone)]
 pub struct Dataset<'a> {
     entities: Vec<&'a Entity>,
     /// Full entities by the number their id spells ([`EntityId::value`]).
-    full: HashMap<u128, usize>,
+    full: HashMap<u128, usize, IdHashing>,
     /// Stubs by their own id and by the id of the entity they stand for.
-    stubs: HashMap<u128, usize>,
+    stubs: HashMap<u128, usize, IdHashing>,
     links: Vec<LinkRecord<'a>>,
-    adjacency: Vec<Vec<usize>>,
+    /// The links of entity `i` are `adjacency[adjacency_start[i]..adjacency_start[i + 1]]`
+    /// (positions in `links`, in the order found; a self-link once).
+    adjacency_start: Vec<usize>,
+    adjacency: Vec<usize>,
     relations: Vec<RelationView<'a>>,
     dangling: Vec<DanglingReference<'a>>,
     duplicates: Vec<Duplicate<'a>>,
@@ -223,16 +289,30 @@ pub struct Dataset<'a> {
 impl<'a> Dataset<'a> {
     /// A dataset spanning the entities of `packages`, in order.
     pub fn from_packages<I: IntoIterator<Item = &'a Package>>(packages: I) -> Self {
-        Self::from_entities(packages.into_iter().flat_map(Package::entities))
+        let packages: Vec<&'a Package> = packages.into_iter().collect();
+        let count = packages
+            .iter()
+            .map(|package| package.entities().len())
+            .sum();
+        Self::with_entities(packages.into_iter().flat_map(Package::entities), count)
     }
 
     /// A dataset over loose entities, in order.
     pub fn from_entities<I: IntoIterator<Item = &'a Entity>>(entities: I) -> Self {
+        let entities = entities.into_iter();
+        let count = entities.size_hint().0;
+        Self::with_entities(entities, count)
+    }
+
+    /// A dataset over `entities`, with room for `count` of them.
+    fn with_entities<I: Iterator<Item = &'a Entity>>(entities: I, count: usize) -> Self {
+        let hashing = IdHashing::new();
         let mut dataset = Self {
-            entities: Vec::new(),
-            full: HashMap::new(),
-            stubs: HashMap::new(),
+            entities: Vec::with_capacity(count),
+            full: HashMap::with_capacity_and_hasher(count, hashing),
+            stubs: HashMap::with_hasher(hashing),
             links: Vec::new(),
+            adjacency_start: Vec::new(),
             adjacency: Vec::new(),
             relations: Vec::new(),
             dangling: Vec::new(),
@@ -240,10 +320,11 @@ impl<'a> Dataset<'a> {
         };
         dataset.index(entities);
         dataset.link();
+        dataset.index_links();
         dataset
     }
 
-    fn index<I: IntoIterator<Item = &'a Entity>>(&mut self, entities: I) {
+    fn index<I: Iterator<Item = &'a Entity>>(&mut self, entities: I) {
         for entity in entities {
             let uuid = entity.id.value();
             if entity.is_stub() {
@@ -271,7 +352,6 @@ impl<'a> Dataset<'a> {
 
     fn push(&mut self, entity: &'a Entity) -> usize {
         self.entities.push(entity);
-        self.adjacency.push(Vec::new());
         self.entities.len() - 1
     }
 
@@ -425,15 +505,53 @@ impl<'a> Dataset<'a> {
     }
 
     fn add_link(&mut self, from: usize, to: usize, via: LinkVia<'a>) {
-        let index = self.links.len();
         self.links.push(LinkRecord { from, to, via });
-        if let Some(list) = self.adjacency.get_mut(from) {
-            list.push(index);
+    }
+
+    /// Lists every entity's links (a counting sort of the link ends by entity, which keeps
+    /// the order the links were found in).
+    fn index_links(&mut self) {
+        let mut start = vec![0usize; self.entities.len() + 1];
+        let ends = |link: &LinkRecord<'a>| {
+            let second = (link.to != link.from).then_some(link.to);
+            std::iter::once(link.from).chain(second)
+        };
+        for link in &self.links {
+            for end in ends(link) {
+                if let Some(count) = start.get_mut(end + 1) {
+                    *count += 1;
+                }
+            }
         }
-        if to != from
-            && let Some(list) = self.adjacency.get_mut(to)
-        {
-            list.push(index);
+        let mut total = 0;
+        for count in &mut start {
+            total += *count;
+            *count = total;
+        }
+        let mut next = start.clone();
+        let mut adjacency = vec![0; start.last().copied().unwrap_or(0)];
+        for (index, link) in self.links.iter().enumerate() {
+            for end in ends(link) {
+                if let Some(at) = next.get_mut(end)
+                    && let Some(slot) = adjacency.get_mut(*at)
+                {
+                    *slot = index;
+                    *at += 1;
+                }
+            }
+        }
+        self.adjacency_start = start;
+        self.adjacency = adjacency;
+    }
+
+    /// The positions in `links` of the links of the entity at `index`.
+    fn links_at(&self, index: usize) -> &[usize] {
+        match (
+            self.adjacency_start.get(index),
+            self.adjacency_start.get(index + 1),
+        ) {
+            (Some(&from), Some(&to)) => self.adjacency.get(from..to).unwrap_or_default(),
+            _ => &[],
         }
     }
 
@@ -524,27 +642,38 @@ impl<'a> Dataset<'a> {
             .map(|(index, &entity)| (entity, !entity.is_stub() && self.links_an_incident(index)))
     }
 
-    /// Whether the entity at `index` has a link to an incident other than itself.
-    fn links_an_incident(&self, index: usize) -> bool {
-        self.adjacency
-            .get(index)
-            .into_iter()
-            .flatten()
+    /// The links of the entity at `index`, in the order found: the position of the entity at
+    /// the other end (its own for a self-link), which way the link points, and the link.
+    fn ends_at(
+        &self,
+        index: usize,
+    ) -> impl Iterator<Item = (usize, Direction, &LinkRecord<'a>)> + '_ {
+        self.links_at(index)
+            .iter()
             .filter_map(|record| self.links.get(*record))
-            .map(|link| {
+            .map(move |link| {
                 if link.from == index {
-                    link.to
+                    (link.to, Direction::Outgoing, link)
                 } else {
-                    link.from
+                    (link.from, Direction::Incoming, link)
                 }
             })
-            .any(|other| {
-                other != index
-                    && self
-                        .entities
-                        .get(other)
-                        .is_some_and(|entity| entity.entity_type() == &EntityType::INCIDENT)
-            })
+    }
+
+    /// Whether the entity at `other`, linked to the one at `index`, is an incident other than
+    /// it.
+    fn is_other_incident(&self, index: usize, other: usize) -> bool {
+        other != index
+            && self
+                .entities
+                .get(other)
+                .is_some_and(|entity| entity.entity_type() == &EntityType::INCIDENT)
+    }
+
+    /// Whether the entity at `index` has a link to an incident other than itself.
+    fn links_an_incident(&self, index: usize) -> bool {
+        self.ends_at(index)
+            .any(|(other, _, _)| self.is_other_incident(index, other))
     }
 
     /// The entities linked to an incident (the incident itself excluded): what contributes
@@ -556,16 +685,30 @@ impl<'a> Dataset<'a> {
         }
     }
 
+    /// The entities of [`Dataset::incident_members`] without their links, in the same order:
+    /// what the MISP mapping asks for each incident, with one allocation instead of one per
+    /// member.
+    pub fn incident_member_entities(&self, incident: &EntityId) -> Vec<&'a Entity> {
+        let Some(&index) = self.full.get(&incident.value()) else {
+            return Vec::new();
+        };
+        let mut others: Vec<usize> = self
+            .ends_at(index)
+            .map(|(other, _, _)| other)
+            .filter(|&other| other != index)
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        others
+            .into_iter()
+            .filter_map(|other| self.entities.get(other).copied())
+            .collect()
+    }
+
     /// The incidents the entity with this id is linked to (itself excluded).
     pub fn linked_incidents(&self, id: &EntityId) -> Vec<Linked<'a>> {
         match self.full.get(&id.value()) {
-            Some(&index) => self.linked_to(index, |other| {
-                other != index
-                    && self
-                        .entities
-                        .get(other)
-                        .is_some_and(|entity| entity.entity_type() == &EntityType::INCIDENT)
-            }),
+            Some(&index) => self.linked_to(index, |other| self.is_other_incident(index, other)),
             None => Vec::new(),
         }
     }
@@ -574,15 +717,7 @@ impl<'a> Dataset<'a> {
     /// entity in dataset order, each with its links in the order found.
     fn linked_to(&self, index: usize, keep: impl Fn(usize) -> bool) -> Vec<Linked<'a>> {
         let mut ends: Vec<(usize, LinkEnd<'a>)> = Vec::new();
-        for record in self.adjacency.get(index).into_iter().flatten() {
-            let Some(link) = self.links.get(*record) else {
-                continue;
-            };
-            let (other, direction) = if link.from == index {
-                (link.to, Direction::Outgoing)
-            } else {
-                (link.from, Direction::Incoming)
-            };
+        for (other, direction, link) in self.ends_at(index) {
             if keep(other) {
                 let via = link.via.clone();
                 ends.push((other, LinkEnd { direction, via }));

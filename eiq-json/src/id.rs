@@ -15,11 +15,56 @@ const UUID_LEN: usize = 36;
 
 /// Whether `text` is a hyphenated UUID (any version, either case).
 fn is_uuid(text: &[u8]) -> bool {
-    text.len() == UUID_LEN
-        && text.iter().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => *b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
+    uuid_value(text).is_some()
+}
+
+/// Hexadecimal digit values by byte; [`NOT_HEX`] for every other byte.
+// Indexing in a constant cannot panic at run time: an index out of range fails the build.
+#[allow(clippy::indexing_slicing)]
+const HEX: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// The [`HEX`] entry of a byte that is not a hexadecimal digit (any value above 15 would do).
+const NOT_HEX: u8 = 0xf0;
+
+/// The number the hexadecimal digits of `part` spell (16 at most); ORs their [`HEX`] entries
+/// into `seen` (above 15 once some byte is not a digit).
+fn hex_fold<'t>(part: impl Iterator<Item = &'t u8>, seen: &mut u8) -> u64 {
+    part.fold(0u64, |value, &b| {
+        let digit = HEX.get(usize::from(b)).copied().unwrap_or(NOT_HEX);
+        *seen |= digit;
+        (value << 4) | u64::from(digit & 15)
+    })
+}
+
+/// The number a hyphenated UUID spells (either case) and whether every digit is hexadecimal;
+/// `None` unless `text` is 36 bytes with hyphens at 8, 13, 18 and 23.
+fn uuid_digits(text: &[u8]) -> Option<(u128, bool)> {
+    let text: &[u8; UUID_LEN] = text.try_into().ok()?;
+    if text[8] != b'-' || text[13] != b'-' || text[18] != b'-' || text[23] != b'-' {
+        return None;
+    }
+    let mut seen = 0u8;
+    let high = hex_fold(
+        text[..8].iter().chain(&text[9..13]).chain(&text[14..18]),
+        &mut seen,
+    );
+    let low = hex_fold(text[19..23].iter().chain(&text[24..]), &mut seen);
+    let value = (u128::from(high) << 64) | u128::from(low);
+    Some((value, seen <= 15))
 }
 
 /// The UUID inside an entity reference, lower case.
@@ -51,26 +96,11 @@ pub fn reference_uuid(reference: &str) -> Option<String> {
         .map(str::to_ascii_lowercase)
 }
 
-/// The value of one hexadecimal digit (any other byte counts as 0; callers check with
-/// [`is_uuid`] first).
-fn hex_value(byte: u8) -> u8 {
-    match byte {
-        b'0'..=b'9' => byte - b'0',
-        b'a'..=b'f' => byte - b'a' + 10,
-        b'A'..=b'F' => byte - b'A' + 10,
-        _ => 0,
-    }
-}
-
 /// The 128-bit number a hyphenated UUID spells (either case), or `None` when `text` is not a
 /// UUID. Two spellings give the same number exactly when their lower-case texts are equal, so
 /// the graph keys entities by it without allocating.
 pub(crate) fn uuid_value(text: &[u8]) -> Option<u128> {
-    is_uuid(text).then(|| {
-        text.iter()
-            .filter(|&&b| b != b'-')
-            .fold(0u128, |value, &b| (value << 4) | u128::from(hex_value(b)))
-    })
+    uuid_digits(text).and_then(|(value, hex)| hex.then_some(value))
 }
 
 /// [`reference_uuid`] as a number: the last UUID in the text, without allocating.
@@ -148,19 +178,8 @@ impl EntityId {
 
     /// The id as a number, the key the graph uses: equal exactly when [`EntityId::uuid`] is.
     pub(crate) fn value(&self) -> u128 {
-        // Construction checked the form (hex digits around hyphens at 8, 13, 18 and 23), so
-        // the digits are read without checking again: the first 16 before byte 18, the rest
-        // after it.
-        let text = self.0.as_bytes();
-        let digits = |from: usize, to: usize| {
-            text.get(from..to).map_or(0, |part| {
-                part.iter()
-                    .fold(0u64, |value, &b| (value << 4) | u64::from(hex_value(b)))
-            })
-        };
-        let high = (digits(0, 8) << 32) | (digits(9, 13) << 16) | digits(14, 18);
-        let low = (digits(19, 23) << 48) | digits(24, 36);
-        (u128::from(high) << 64) | u128::from(low)
+        // Construction checked the form, so the digits need no second check.
+        uuid_digits(self.0.as_bytes()).map_or(0, |(value, _)| value)
     }
 }
 
@@ -277,5 +296,38 @@ mod tests {
         );
         // Multi-byte text around a UUID does not trip the scanner.
         assert_eq!(reference_uuid(&format!("é{uuid}é")).as_deref(), Some(uuid));
+    }
+
+    /// The plain reading the table-driven [`uuid_value`] replaced: check the form, then fold
+    /// the digits.
+    fn plain_uuid_value(text: &[u8]) -> Option<u128> {
+        let form = text.len() == UUID_LEN
+            && text.iter().enumerate().all(|(i, b)| match i {
+                8 | 13 | 18 | 23 => *b == b'-',
+                _ => b.is_ascii_hexdigit(),
+            });
+        form.then(|| {
+            text.iter()
+                .filter(|&&b| b != b'-')
+                .fold(0u128, |value, &b| {
+                    (value << 4) | u128::from(char::from(b).to_digit(16).unwrap_or(0) as u8)
+                })
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn uuid_value_is_the_plain_reading(
+            text in "[0-9a-fA-F-]{8}[-x][0-9a-fA-FgG]{4}-[0-9a-f]{4}-[0-9A-F]{4}[-]{0,2}[0-9a-f/é]{12}",
+            bytes in proptest::prelude::any::<[u8; 16]>(),
+        ) {
+            proptest::prop_assert_eq!(uuid_value(text.as_bytes()), plain_uuid_value(text.as_bytes()));
+            proptest::prop_assert_eq!(is_uuid(text.as_bytes()), plain_uuid_value(text.as_bytes()).is_some());
+            let id = EntityId::from_bytes(bytes);
+            proptest::prop_assert_eq!(Some(id.value()), plain_uuid_value(id.as_str().as_bytes()));
+            proptest::prop_assert_eq!(id.value(), u128::from_be_bytes(bytes));
+            let upper = id.as_str().to_ascii_uppercase();
+            proptest::prop_assert_eq!(reference_value(&format!("x--{upper}")), Some(id.value()));
+        }
     }
 }

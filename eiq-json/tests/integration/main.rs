@@ -15,6 +15,7 @@
 
 mod corpus;
 mod errors;
+mod graph;
 mod roundtrip;
 mod scenarios;
 mod taxii;
