@@ -1,5 +1,7 @@
 //! Hardened XML reading: builds a small element tree of the TAXII envelope, and captures
 //! `Content`-like (`xs:any`) elements as raw, standalone fragments without building a tree.
+//! Tags, references and the other tokens are read by the crate's own lexical layer
+//! ([`super::markup`]), the same one the content capture uses.
 //!
 //! What is refused, before anything is allocated for it: inputs over the size limit, non-UTF-8
 //! bytes or encoding declarations, characters XML forbids, DOCTYPEs (so no entity declarations,
@@ -8,14 +10,15 @@
 //! values or text, too many repeated children.
 
 use std::borrow::Cow;
-use std::io::BufRead;
 
 use bytes::Bytes;
-use quick_xml::XmlVersion;
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::reader::Reader;
+use memchr::{memchr, memchr2};
 
 use super::capture::capture;
+use super::markup::{
+    Bang, Markup, RawAttr, StartTag, check_reference, declare, decode_attribute, is_declaration,
+    is_space, push_normalized,
+};
 use crate::error::{Error, LimitKind, Result};
 use crate::limits::Limits;
 use crate::message::{Content, ContentKind};
@@ -256,19 +259,19 @@ enum Capture {
 /// Which elements hold `xs:any` content that is kept raw: `Content`, `Extended_Header`,
 /// `Detail`, a `Query`/`Supported_Query` in a format other than the Default Query, and XML
 /// signatures (the whole `ds:Signature` is kept; see [`Element::raw`] of its parent).
-fn capture_for(ns: &Ns, local: &str, start: &BytesStart<'_>) -> Capture {
-    match ns {
-        Ns::Taxii10 | Ns::Taxii11 => match local {
+fn capture_for(element: &Element) -> Capture {
+    match &element.ns {
+        Ns::Taxii10 | Ns::Taxii11 => match &*element.local {
             "Content" | "Extended_Header" | "Detail" => Capture::Raw,
             "Query" | "Supported_Query" => {
-                let default = start.attributes().flatten().any(|a| {
-                    a.key.0 == "format_id" && a.value.trim() == crate::urn::QUERY_FORMAT_DEFAULT_1_0
-                });
+                let default = element
+                    .attr("format_id")
+                    .is_some_and(|format| format.trim() == crate::urn::QUERY_FORMAT_DEFAULT_1_0);
                 if default { Capture::Tree } else { Capture::Raw }
             }
             _ => Capture::Tree,
         },
-        Ns::Other(uri) if uri == NS_XMLDSIG && local == "Signature" => Capture::Raw,
+        Ns::Other(uri) if uri == NS_XMLDSIG && element.local == "Signature" => Capture::Raw,
         _ => Capture::Tree,
     }
 }
@@ -288,14 +291,8 @@ pub(super) struct Doc<'a> {
     skew: u64,
     pub(super) limits: &'a Limits,
     pub(super) bindings: Vec<Binding<'a>>,
-    /// The current element's attributes other than namespace declarations (reused buffer).
-    attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// The content scan's working lists, reused from one capture to the next.
     pub(super) scan_buffers: super::capture::ScanBuffers,
-}
-
-fn offset_in(body: &str, part: &str) -> usize {
-    (part.as_ptr() as usize).saturating_sub(body.as_ptr() as usize)
 }
 
 impl<'a> Doc<'a> {
@@ -333,65 +330,6 @@ impl<'a> Doc<'a> {
                 bound.len() == prefix.len() && bound.first() == prefix.first() && bound == prefix
             })
             .map(|(i, b)| (i, b.uri.as_ref()))
-    }
-
-    /// A slice of the input with the input's lifetime, when `part` lies inside it.
-    fn reborrow(&self, part: &str) -> Cow<'a, str> {
-        let at = offset_in(self.body, part);
-        match self.body.get(at..at + part.len()) {
-            Some(inside) if std::ptr::eq(inside.as_ptr(), part.as_ptr()) => Cow::Borrowed(inside),
-            _ => Cow::Owned(part.to_owned()),
-        }
-    }
-
-    /// Pushes the namespace declarations of `start` and fills [`Doc::attrs`] with its other
-    /// attributes, values decoded.
-    fn declare(&mut self, start: &BytesStart<'_>, offset: u64) -> Result<()> {
-        self.attrs.clear();
-        let mut count = 0usize;
-        let mut attrs = start.attributes();
-        attrs.with_checks(true);
-        for attr in attrs {
-            count += 1;
-            if count > self.limits.max_attributes() {
-                return Err(self.limit(LimitKind::Attributes, offset));
-            }
-            let attr = attr.map_err(|e| self.xml_err(offset, format!("bad attribute: {e}")))?;
-            if attr.value.len() > self.limits.max_text_bytes() {
-                return Err(self.limit(LimitKind::TextBytes, offset));
-            }
-            if attr.value.contains('<') {
-                return Err(self.xml_err(offset, "`<` in an attribute value"));
-            }
-            let key = attr.key.0;
-            let value = match attr
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|e| self.xml_err(offset, format!("bad attribute value: {e}")))?
-            {
-                Cow::Borrowed(v) => self.reborrow(v),
-                Cow::Owned(v) => Cow::Owned(v),
-            };
-            if key == "xmlns" {
-                self.bindings.push(Binding {
-                    prefix: Cow::Borrowed(""),
-                    uri: value,
-                });
-            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
-                if value.is_empty() {
-                    return Err(
-                        self.xml_err(offset, format!("empty namespace for prefix `{prefix}`"))
-                    );
-                }
-                self.bindings.push(Binding {
-                    prefix: self.reborrow(prefix),
-                    uri: value,
-                });
-            } else {
-                let key = self.reborrow(key);
-                self.attrs.push((key, value));
-            }
-        }
-        Ok(())
     }
 }
 
@@ -499,7 +437,6 @@ pub(super) fn open_document<'a>(input: &'a Bytes, limits: &'a Limits) -> Result<
         limits,
         bindings: Vec::new(),
         scan_buffers: Default::default(),
-        attrs: Vec::new(),
     })
 }
 
@@ -525,16 +462,11 @@ pub(crate) fn check_fragment(fragment: &[u8]) -> std::result::Result<(), String>
         limits: &limits,
         bindings: Vec::new(),
         scan_buffers: Default::default(),
-        attrs: Vec::new(),
     };
-    let mut reader = new_reader(body);
-    match reader.read_event() {
-        Ok(Event::Start(_)) => {}
-        _ => return Err("not a fragment".into()),
-    }
-    let content = capture_into(&mut doc, &mut reader, 1).map_err(|e| e.to_string())?;
-    match reader.read_event() {
-        Ok(Event::Eof) => {}
+    let (content, end) = capture(&mut doc, 3, 1).map_err(|e| e.to_string())?;
+    let markup = Markup::new(body);
+    match markup.end_tag(&doc, end, b"w") {
+        Ok(after) if after == body.len() => {}
         _ => return Err("unbalanced end tag".into()),
     }
     if content.kind() != ContentKind::Xml {
@@ -547,31 +479,6 @@ pub(crate) fn check_fragment(fragment: &[u8]) -> std::result::Result<(), String>
 
 /// Captures the inner content of the element the reader just opened (see [`capture`]), then
 /// moves the reader past it and reads the element's end tag, whose name the reader checks.
-fn capture_into<'a>(
-    doc: &mut Doc<'a>,
-    reader: &mut Reader<&'a [u8]>,
-    depth: usize,
-) -> Result<Content> {
-    let start = reader.buffer_position() as usize;
-    let (content, end) = capture(doc, start, depth)?;
-    reader.stream().consume(end - start);
-    match reader.read_event() {
-        Ok(Event::End(_)) => Ok(content),
-        Ok(_) => Err(doc.xml_err(end as u64, "expected the end tag")),
-        Err(e) => Err(doc.xml_err(reader.error_position(), e.to_string())),
-    }
-}
-
-fn new_reader(body: &str) -> Reader<&[u8]> {
-    let mut reader = Reader::from_str(body);
-    let config = reader.config_mut();
-    config.check_end_names = true;
-    config.check_comments = true;
-    config.allow_dangling_amp = false;
-    config.expand_empty_elements = false;
-    reader
-}
-
 /// Where [`TreeBuilder::run`] stopped.
 pub(super) enum Step {
     /// The whole document was read: its root element.
@@ -586,10 +493,14 @@ pub(super) enum Step {
 /// The envelope tree builder, resumable so that a content-block stream can take the root's
 /// `Content_Block` children one at a time instead of attaching them.
 pub(super) struct TreeBuilder<'a> {
-    reader: Reader<&'a [u8]>,
-    stack: Vec<(Element, usize)>,
+    markup: Markup<'a>,
+    /// Where reading goes on.
+    pos: usize,
+    /// The current start tag's attributes (reused).
+    attrs: Vec<RawAttr>,
+    /// Open elements: the element, the namespace scope to restore, its qualified name.
+    stack: Vec<(Element, usize, (usize, usize))>,
     root: Option<Element>,
-    first: bool,
     streaming: bool,
     blocks_started: bool,
     /// An empty-element content block seen when the blocks started, handed out next.
@@ -609,10 +520,11 @@ impl<'a> TreeBuilder<'a> {
     /// out by [`TreeBuilder::run`] instead of attached.
     pub(super) fn new(body: &'a str, streaming: bool) -> Self {
         Self {
-            reader: new_reader(body),
+            markup: Markup::new(body),
+            pos: 0,
+            attrs: Vec::new(),
             stack: Vec::new(),
             root: None,
-            first: true,
             streaming,
             blocks_started: false,
             pending: None,
@@ -621,7 +533,7 @@ impl<'a> TreeBuilder<'a> {
 
     /// The root element while it is open.
     pub(super) fn root(&self) -> Option<&Element> {
-        self.stack.first().map(|(root, _)| root)
+        self.stack.first().map(|(root, _, _)| root)
     }
 
     /// Whether `element`, opened at the current depth, is a streamed content block.
@@ -639,167 +551,214 @@ impl<'a> TreeBuilder<'a> {
             return Ok(Step::Block(block));
         }
         loop {
-            let position = self.reader.buffer_position();
-            let event = match self.reader.read_event() {
-                Ok(event) => event,
-                Err(e) => return Err(doc.xml_err(self.reader.error_position(), e.to_string())),
+            let at = self.pos;
+            let Some(byte) = self.markup.at(at) else {
+                if !self.stack.is_empty() {
+                    return Err(doc.xml_err(at as u64, "unclosed element at end of input"));
+                }
+                return match self.root.take() {
+                    Some(root) => Ok(Step::Done(root)),
+                    None => Err(doc.xml_err(at as u64, "no root element")),
+                };
             };
-            let is_first = std::mem::replace(&mut self.first, false);
-            match event {
-                Event::Decl(decl) => {
-                    if !is_first || position != 0 {
-                        return Err(doc.xml_err(position, "XML declaration not at the start"));
-                    }
-                    check_decl(doc, &decl, position)?;
-                }
-                Event::DocType(_) => {
-                    return Err(doc.xml_err(position, "DOCTYPE is not allowed in TAXII messages"));
-                }
-                Event::PI(pi) => {
-                    if pi.target().eq_ignore_ascii_case("xml") {
-                        return Err(doc.xml_err(position, "XML declaration not at the start"));
-                    }
-                }
-                Event::Comment(_) => {}
-                Event::Start(_) | Event::Empty(_) if self.root.is_some() => {
-                    return Err(doc.xml_err(position, "a second root element"));
-                }
-                Event::Start(start) => {
-                    if self.stack.len() + 1 > doc.limits.max_depth() {
-                        return Err(doc.limit(LimitKind::Depth, position));
-                    }
-                    let scope = doc.bindings.len();
-                    let mut element = open_element(doc, &start, position)?;
-                    let streamed = self.streams(&element);
-                    if !streamed {
-                        check_list_limit(doc, self.stack.last().map(|(p, _)| p), &element)?;
-                    }
-                    if capture_for(&element.ns, &element.local, &start) == Capture::Raw {
-                        element.raw =
-                            Some(capture_into(doc, &mut self.reader, self.stack.len() + 1)?);
-                        doc.bindings.truncate(scope);
-                        self.attach(element);
-                    } else {
-                        self.stack.push((element, scope));
-                        if streamed && !std::mem::replace(&mut self.blocks_started, true) {
-                            return Ok(Step::BlocksStart);
-                        }
-                    }
-                }
-                Event::Empty(start) => {
-                    if self.stack.len() + 1 > doc.limits.max_depth() {
-                        return Err(doc.limit(LimitKind::Depth, position));
-                    }
-                    let scope = doc.bindings.len();
-                    let mut element = open_element(doc, &start, position)?;
-                    doc.bindings.truncate(scope);
-                    if self.streams(&element) {
-                        if std::mem::replace(&mut self.blocks_started, true) {
-                            return Ok(Step::Block(element));
-                        }
-                        self.pending = Some(element);
-                        return Ok(Step::BlocksStart);
-                    }
-                    check_list_limit(doc, self.stack.last().map(|(p, _)| p), &element)?;
-                    if capture_for(&element.ns, &element.local, &start) == Capture::Raw {
-                        element.raw = Some(Content::from_parts_unchecked(
-                            ContentKind::Text,
-                            Bytes::new(),
-                        ));
-                    }
-                    self.attach(element);
-                }
-                Event::End(_) => {
-                    let Some((element, scope)) = self.stack.pop() else {
-                        return Err(doc.xml_err(position, "end tag without a start tag"));
+            if byte != b'<' {
+                self.text(doc, at)?;
+                continue;
+            }
+            match self.markup.at(at + 1) {
+                Some(b'/') => {
+                    let Some((element, scope, name)) = self.stack.pop() else {
+                        return Err(doc.xml_err(at as u64, "end tag without a start tag"));
                     };
+                    self.pos = self.markup.end_tag(doc, at, self.markup.slice(name))?;
                     doc.bindings.truncate(scope);
                     if self.streams(&element) {
                         return Ok(Step::Block(element));
                     }
                     self.attach(element);
                 }
-                Event::Text(text) => {
-                    let Some((element, _)) = self.stack.last_mut() else {
-                        if text.trim().is_empty() {
-                            continue;
-                        }
-                        return Err(doc.xml_err(position, "text outside the root element"));
-                    };
-                    push_text(doc, element, &text.xml10_content(), position)?;
-                }
-                Event::CData(cdata) => {
-                    let Some((element, _)) = self.stack.last_mut() else {
-                        return Err(doc.xml_err(position, "CDATA outside the root element"));
-                    };
-                    push_text(doc, element, &cdata.xml10_content(), position)?;
-                }
-                Event::GeneralRef(reference) => {
-                    let Some((element, _)) = self.stack.last_mut() else {
-                        return Err(doc.xml_err(position, "reference outside the root element"));
-                    };
-                    let c = resolve_ref(doc, &reference, position)?;
-                    let mut buf = [0u8; 4];
-                    push_text(doc, element, c.encode_utf8(&mut buf), position)?;
-                }
-                Event::Eof => {
-                    if !self.stack.is_empty() {
-                        return Err(doc.xml_err(position, "unclosed element at end of input"));
+                Some(b'!') => match self.markup.bang(doc, at)? {
+                    Bang::Comment(end) => self.pos = end,
+                    Bang::CData(inner, end) => {
+                        let Some((element, _, _)) = self.stack.last_mut() else {
+                            return Err(doc.xml_err(at as u64, "CDATA outside the root element"));
+                        };
+                        let mut text = String::new();
+                        push_normalized(&mut text, self.markup.text(inner));
+                        push_text(doc, element, &text, at as u64)?;
+                        self.pos = end;
                     }
-                    return match self.root.take() {
-                        Some(root) => Ok(Step::Done(root)),
-                        None => Err(doc.xml_err(position, "no root element")),
-                    };
+                },
+                Some(b'?') => {
+                    let (target, end) = self.markup.processing_instruction(doc, at)?;
+                    if self.markup.slice(target).eq_ignore_ascii_case(b"xml") {
+                        if at != 0 {
+                            return Err(doc.xml_err(at as u64, "XML declaration not at the start"));
+                        }
+                        check_decl(doc, self.markup, target.1, end - 2)?;
+                    }
+                    self.pos = end;
+                }
+                _ => {
+                    if let Some(step) = self.element(doc, at)? {
+                        return Ok(step);
+                    }
                 }
             }
         }
     }
 
+    /// Character data at `at`, up to the next `<`: added (decoded) to the open element's text;
+    /// outside the root only white space is allowed.
+    fn text(&mut self, doc: &Doc<'a>, at: usize) -> Result<()> {
+        let end = memchr(b'<', self.markup.rest(at)).map_or(self.markup.len(), |i| at + i);
+        self.pos = end;
+        let raw = self.markup.text((at, end));
+        let Some((element, _, _)) = self.stack.last_mut() else {
+            if raw.bytes().all(is_space) {
+                return Ok(());
+            }
+            return Err(doc.xml_err(at as u64, "text outside the root element"));
+        };
+        let bytes = raw.as_bytes();
+        if memchr2(b'&', b'\r', bytes).is_none() {
+            return push_text(doc, element, raw, at as u64);
+        }
+        // References resolved and line ends normalised (CRLF and CR become LF).
+        let mut decoded = String::with_capacity(raw.len());
+        let mut copied = 0;
+        while let Some(hit) = memchr2(b'&', b'\r', bytes.get(copied..).unwrap_or_default()) {
+            let offset = copied + hit;
+            decoded.push_str(raw.get(copied..offset).unwrap_or_default());
+            if bytes.get(offset) == Some(&b'&') {
+                let (after, c) = check_reference(doc, self.markup.rest(0), at + offset)?;
+                decoded.push(c);
+                copied = after - at;
+            } else {
+                decoded.push('\n');
+                copied = offset
+                    + if bytes.get(offset + 1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
+            }
+        }
+        decoded.push_str(raw.get(copied..).unwrap_or_default());
+        push_text(doc, element, &decoded, at as u64)
+    }
+
+    /// The start tag at `at` and, for an element whose content is captured, everything up to
+    /// its end tag. Returns a step when a streamed content block starts or is complete.
+    fn element(&mut self, doc: &mut Doc<'a>, at: usize) -> Result<Option<Step>> {
+        if self.root.is_some() {
+            return Err(doc.xml_err(at as u64, "a second root element"));
+        }
+        if self.stack.len() + 1 > doc.limits.max_depth() {
+            return Err(doc.limit(LimitKind::Depth, at as u64));
+        }
+        let start = self.markup.start_tag(doc, at, &mut self.attrs)?;
+        let scope = doc.bindings.len();
+        let mut element = open_element(doc, self.markup, &start, &self.attrs, at as u64)?;
+        self.pos = start.end;
+        if start.empty {
+            doc.bindings.truncate(scope);
+            if self.streams(&element) {
+                if std::mem::replace(&mut self.blocks_started, true) {
+                    return Ok(Some(Step::Block(element)));
+                }
+                self.pending = Some(element);
+                return Ok(Some(Step::BlocksStart));
+            }
+            check_list_limit(doc, self.stack.last().map(|(p, _, _)| p), &element)?;
+            if capture_for(&element) == Capture::Raw {
+                element.raw = Some(Content::from_parts_unchecked(
+                    ContentKind::Text,
+                    Bytes::new(),
+                ));
+            }
+            self.attach(element);
+            return Ok(None);
+        }
+        let streamed = self.streams(&element);
+        if !streamed {
+            check_list_limit(doc, self.stack.last().map(|(p, _, _)| p), &element)?;
+        }
+        if capture_for(&element) == Capture::Raw {
+            let (content, end) = capture(doc, start.end, self.stack.len() + 1)?;
+            self.pos = self
+                .markup
+                .end_tag(doc, end, self.markup.slice(start.name))?;
+            element.raw = Some(content);
+            doc.bindings.truncate(scope);
+            self.attach(element);
+        } else {
+            self.stack.push((element, scope, start.name));
+            if streamed && !std::mem::replace(&mut self.blocks_started, true) {
+                return Ok(Some(Step::BlocksStart));
+            }
+        }
+        Ok(None)
+    }
+
     fn attach(&mut self, element: Element) {
         match self.stack.last_mut() {
-            Some((parent, _)) => parent.children.push(element),
+            Some((parent, _, _)) => parent.children.push(element),
             None => self.root = Some(element),
         }
     }
 }
 
-fn check_decl(doc: &Doc<'_>, decl: &quick_xml::events::BytesDecl<'_>, position: u64) -> Result<()> {
-    match decl.version() {
-        Ok(v) if v == "1.0" => {}
-        Ok(v) => return Err(doc.xml_err(position, format!("XML version `{v}` is not supported"))),
-        Err(e) => return Err(doc.xml_err(position, e.to_string())),
-    }
-    if let Some(encoding) = decl.encoding() {
-        let encoding = encoding.map_err(|e| doc.xml_err(position, e.to_string()))?;
-        if !encoding.eq_ignore_ascii_case("utf-8") && !encoding.eq_ignore_ascii_case("utf8") {
-            return Err(Error::Encoding {
-                offset: position + doc.skew,
-                reason: format!("declared encoding `{encoding}`; only UTF-8 is supported"),
-            });
+/// Checks the pseudo-attributes of the XML declaration between `from` and `to`: `version`
+/// first and `1.0`, then an optional `encoding` (UTF-8 only) and `standalone`.
+fn check_decl(doc: &Doc<'_>, markup: Markup<'_>, from: usize, to: usize) -> Result<()> {
+    let mut expected: &[&str] = &["version", "encoding", "standalone"];
+    let mut at = markup.skip_space(from);
+    let mut version_seen = false;
+    while at < to {
+        let name_end = markup.name(doc, at)?;
+        let name = markup.text((at, name_end));
+        let Some(index) = expected.iter().position(|&e| e == name) else {
+            return Err(doc.xml_err(0, format!("unexpected `{name}` in the XML declaration")));
+        };
+        if index > 0 && !version_seen {
+            return Err(doc.xml_err(0, "the XML declaration does not start with its version"));
         }
+        expected = expected.get(index + 1..).unwrap_or_default();
+        let eq = markup.skip_space(name_end);
+        let open = markup.skip_space(eq + 1);
+        let quote = markup.at(open).filter(|&q| q == b'"' || q == b'\'');
+        let close = quote.and_then(|q| memchr(q, markup.rest(open + 1)).map(|i| open + 1 + i));
+        let (Some(b'='), Some(close)) = (markup.at(eq), close.filter(|&c| c < to)) else {
+            return Err(doc.xml_err(0, "malformed XML declaration"));
+        };
+        let value = markup.text((open + 1, close));
+        match name {
+            "version" if value == "1.0" => version_seen = true,
+            "version" => {
+                return Err(doc.xml_err(0, format!("XML version `{value}` is not supported")));
+            }
+            "encoding" => {
+                if !value.eq_ignore_ascii_case("utf-8") && !value.eq_ignore_ascii_case("utf8") {
+                    return Err(Error::Encoding {
+                        offset: doc.skew,
+                        reason: format!("declared encoding `{value}`; only UTF-8 is supported"),
+                    });
+                }
+            }
+            _ if matches!(value, "yes" | "no") => {}
+            _ => return Err(doc.xml_err(0, format!("standalone `{value}` is not yes or no"))),
+        }
+        let next = markup.skip_space(close + 1);
+        if next < to && next == close + 1 {
+            return Err(doc.xml_err(0, "malformed XML declaration"));
+        }
+        at = next;
+    }
+    if !version_seen {
+        return Err(doc.xml_err(0, "the XML declaration has no version"));
     }
     Ok(())
-}
-
-fn resolve_ref(
-    doc: &Doc<'_>,
-    reference: &quick_xml::events::BytesRef<'_>,
-    position: u64,
-) -> Result<char> {
-    if reference.is_char_ref() {
-        return match reference.resolve_char_ref() {
-            Ok(Some(c)) if is_xml_char(c) => Ok(c),
-            Ok(_) => Err(doc.xml_err(position, "character reference to a character XML forbids")),
-            Err(e) => Err(doc.xml_err(position, e.to_string())),
-        };
-    }
-    let name = reference.clone().into_inner();
-    predefined(name.as_bytes()).ok_or_else(|| {
-        doc.xml_err(
-            position,
-            format!("entity reference `&{name};` is not allowed (no DTD)"),
-        )
-    })
 }
 
 fn push_text(doc: &Doc<'_>, element: &mut Element, text: &str, position: u64) -> Result<()> {
@@ -823,56 +782,63 @@ fn check_list_limit(doc: &Doc<'_>, parent: Option<&Element>, child: &Element) ->
     Ok(())
 }
 
-fn open_element<'a>(doc: &mut Doc<'a>, start: &BytesStart<'a>, position: u64) -> Result<Element> {
-    doc.declare(start, position)?;
-    let plain = std::mem::take(&mut doc.attrs);
-    let name = start.name();
-    let (local, prefix) = name.decompose();
-    let ns = match prefix {
-        Some(prefix) => match doc.lookup(prefix.as_ref()) {
-            Some((_, uri)) => Ns::from_uri(uri),
-            None => {
-                return Err(doc.xml_err(
-                    position,
-                    format!("undeclared namespace prefix `{}`", prefix.as_ref()),
-                ));
-            }
-        },
-        None => doc
-            .lookup("")
-            .map_or(Ns::None, |(_, uri)| Ns::from_uri(uri)),
-    };
-    let mut attrs = Vec::with_capacity(plain.len());
-    for (key, value) in &plain {
-        let (attr_local, attr_prefix) = quick_xml::name::QName(key).decompose();
-        let attr_ns = match attr_prefix {
-            Some(p) => match doc.lookup(p.as_ref()) {
-                Some((_, uri)) => Ns::from_uri(uri),
-                None => {
-                    return Err(doc.xml_err(
-                        position,
-                        format!("undeclared namespace prefix `{}`", p.as_ref()),
-                    ));
-                }
-            },
-            None => Ns::None,
-        };
-        attrs.push(Attr {
-            ns: attr_ns,
-            local: intern(attr_local.as_ref()),
-            value: value.clone().into_owned(),
+/// The element a start tag opens: its namespace declarations pushed, its name and other
+/// attributes resolved (an undeclared prefix is an error), values decoded.
+fn open_element<'a>(
+    doc: &mut Doc<'a>,
+    markup: Markup<'a>,
+    start: &StartTag,
+    attrs: &[RawAttr],
+    position: u64,
+) -> Result<Element> {
+    declare(doc, markup, attrs)?;
+    let (ns, local) = resolve_name(doc, markup.text(start.name), position, true)?;
+    let mut resolved = Vec::with_capacity(attrs.len());
+    for attr in attrs {
+        let key = markup.text(attr.name);
+        if is_declaration(key.as_bytes()) {
+            continue;
+        }
+        let (ns, local) = resolve_name(doc, key, position, false)?;
+        resolved.push(Attr {
+            ns,
+            local,
+            value: decode_attribute(markup.text(attr.value)).into_owned(),
         });
     }
-    doc.attrs = plain;
     Ok(Element {
         ns,
-        local: intern(local.as_ref()),
-        attrs,
+        local,
+        attrs: resolved,
         children: Vec::new(),
         text: String::new(),
         raw: None,
         offset: position + doc.skew,
     })
+}
+
+/// The namespace and local part of a qualified name. An unprefixed element is in the default
+/// namespace; an unprefixed attribute is in none.
+fn resolve_name(doc: &Doc<'_>, qname: &str, position: u64, element: bool) -> Result<(Ns, Name)> {
+    let (prefix, local) = match qname.split_once(':') {
+        Some((prefix, local)) => (Some(prefix), local),
+        None => (None, qname),
+    };
+    let ns = match prefix {
+        Some(prefix) => match doc.lookup(prefix) {
+            Some((_, uri)) => Ns::from_uri(uri),
+            None => {
+                return Err(
+                    doc.xml_err(position, format!("undeclared namespace prefix `{prefix}`"))
+                );
+            }
+        },
+        None if element => doc
+            .lookup("")
+            .map_or(Ns::None, |(_, uri)| Ns::from_uri(uri)),
+        None => Ns::None,
+    };
+    Ok((ns, intern(local)))
 }
 
 #[cfg(test)]

@@ -58,7 +58,7 @@ fn malformed_content_is_refused_with_the_reason_and_offset() {
         ("<1a/>", "expected a name", 1),
         (
             "<a></a >x</a>",
-            "expected `</taxii_11:Content>`, but `</a>` was found",
+            "end tag `</a>` does not match the start tag `<taxii_11:Content>`",
             9,
         ),
     ];

@@ -13,5 +13,6 @@
 mod capture;
 mod captures;
 mod corpus;
+mod envelope;
 mod roundtrip;
 mod stream;
