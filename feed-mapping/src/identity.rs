@@ -20,26 +20,54 @@ pub const NAMESPACE: Uuid = Uuid::from_u128(0x6b1f_3c0e_8d2a_4e57_9a41_5c7e_2f90
 
 /// UUIDv5 of `name` in [`NAMESPACE`], hyphenated lower case.
 pub fn uuid_for(name: &str) -> String {
-    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
-    v5(name.as_bytes())
-        .hyphenated()
-        .encode_lower(&mut text)
-        .to_owned()
+    NamePrefix::new(&[]).uuid_for(&[name.as_bytes()])
 }
 
-/// `Uuid::new_v5(&NAMESPACE, name)`, hashed by the `sha1` crate, which uses the CPU's SHA
-/// instructions when it has them (one hash per mapped attribute makes this the mapping's
-/// largest single cost).
+/// `Uuid::new_v5(&NAMESPACE, name)`.
 fn v5(name: &[u8]) -> Uuid {
-    let mut hasher = Sha1::new();
-    hasher.update(NAMESPACE.as_bytes());
-    hasher.update(name);
-    let digest = hasher.finalize();
-    let mut bytes = [0u8; 16];
-    for (byte, digested) in bytes.iter_mut().zip(digest.iter()) {
-        *byte = *digested;
+    NamePrefix::new(&[]).v5(&[name])
+}
+
+/// The SHA-1 state of the v5 names that start with the same bytes, so each name hashes only
+/// what follows (the attributes of one entity share `<incident id>/<entity id>/`, 90 bytes
+/// with the namespace: more than one SHA-1 block, hashed once per entity instead of once per
+/// attribute). The `sha1` crate uses the CPU's SHA instructions when it has them.
+#[derive(Clone)]
+pub(crate) struct NamePrefix(Sha1);
+
+impl NamePrefix {
+    /// The state after the namespace and `parts`, in order.
+    pub(crate) fn new(parts: &[&[u8]]) -> Self {
+        let mut hasher = Sha1::new();
+        hasher.update(NAMESPACE.as_bytes());
+        for part in parts {
+            hasher.update(part);
+        }
+        Self(hasher)
     }
-    uuid::Builder::from_sha1_bytes(bytes).into_uuid()
+
+    /// `Uuid::new_v5(&NAMESPACE, name)` for the name that is the prefix followed by `parts`.
+    pub(crate) fn v5(&self, parts: &[&[u8]]) -> Uuid {
+        let mut hasher = self.0.clone();
+        for part in parts {
+            hasher.update(part);
+        }
+        let digest = hasher.finalize();
+        let mut bytes = [0u8; 16];
+        for (byte, digested) in bytes.iter_mut().zip(digest.iter()) {
+            *byte = *digested;
+        }
+        uuid::Builder::from_sha1_bytes(bytes).into_uuid()
+    }
+
+    /// [`NamePrefix::v5`], hyphenated lower case.
+    pub(crate) fn uuid_for(&self, parts: &[&[u8]]) -> String {
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        self.v5(parts)
+            .hyphenated()
+            .encode_lower(&mut text)
+            .to_owned()
+    }
 }
 
 /// The UUID of the event mapped from an incident.
@@ -91,6 +119,35 @@ mod tests {
             let expected = Uuid::new_v5(&NAMESPACE, name.as_bytes());
             assert_eq!(v5(name.as_bytes()), expected, "{name}");
             assert_eq!(uuid_for(name), expected.to_string());
+        }
+    }
+
+    #[test]
+    fn a_name_hashed_after_its_prefix_is_the_whole_name_hashed() {
+        let long = "y".repeat(200);
+        for (prefix, rest) in [
+            ("", "a"),
+            ("incident/", ""),
+            (
+                "2241e780-5ab2-5c27-86be-1774b6079ab7/70c62266-2d61-5800-9123-cf55992b6f5a/",
+                "md5/0123",
+            ),
+            (long.as_str(), "ip-dst/10.0.0.1"),
+            ("é/", long.as_str()),
+        ] {
+            let state = NamePrefix::new(&[prefix.as_bytes()]);
+            let (kind, value) = rest.split_once('/').unwrap_or((rest, ""));
+            let whole = format!("{prefix}{rest}");
+            let expected = Uuid::new_v5(&NAMESPACE, whole.as_bytes());
+            let parts: &[&[u8]] = if rest.contains('/') {
+                &[kind.as_bytes(), b"/", value.as_bytes()]
+            } else {
+                &[rest.as_bytes()]
+            };
+            assert_eq!(state.v5(parts), expected, "{whole}");
+            // The state is reusable: a second name after the same prefix.
+            assert_eq!(state.uuid_for(parts), expected.to_string());
+            assert_eq!(uuid_for(&whole), expected.to_string());
         }
     }
 }

@@ -57,10 +57,9 @@
 //! ```
 
 use std::borrow::Cow;
-use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher, RandomState};
 
 use eiq_json::graph::{DanglingReason, Dataset, Endpoint};
 use eiq_json::{
@@ -70,7 +69,7 @@ use eiq_json::{
 use misp_model::{Attribute, Distribution, Event, Org, Tag};
 use serde_json::{Value, json};
 
-use crate::identity;
+use crate::identity::{self, NamePrefix};
 use crate::kinds::{self, Unmappable};
 use crate::markings;
 
@@ -314,7 +313,7 @@ pub fn map_dataset(dataset: &Dataset<'_>, options: &MappingOptions) -> MappingOu
 /// listed?" is answered without keeping a second copy of every item.
 #[derive(Default)]
 pub(crate) struct ListIndex {
-    hasher: RandomState,
+    hasher: FoldHashing,
     /// Hash → the latest position with that hash (the key is already a keyed hash, so it is
     /// not hashed again).
     latest: HashMap<u64, usize, BuildHasherDefault<AlreadyHashed>>,
@@ -323,6 +322,15 @@ pub(crate) struct ListIndex {
 }
 
 impl ListIndex {
+    /// An empty index with room for `capacity` positions.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self {
+            hasher: FoldHashing::default(),
+            latest: HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default()),
+            previous: Vec::with_capacity(capacity),
+        }
+    }
+
     /// The hash the index files `item` under.
     pub(crate) fn hash<T: Hash + ?Sized>(&self, item: &T) -> u64 {
         self.hasher.hash_one(item)
@@ -345,6 +353,88 @@ impl ListIndex {
         let position = self.previous.len();
         let previous = self.latest.insert(hash, position);
         self.previous.push(previous);
+    }
+}
+
+/// The keyed hash of [`ListIndex`]'s items (attribute types and values, skipped items): one
+/// folded multiply per eight bytes with a secret per-index key, a fraction of SipHash's cost
+/// (SipHash was a tenth of the mapping). The key keeps chosen values from colliding on
+/// purpose; a collision would cost time, never a wrong answer (the index compares items).
+#[derive(Clone, Copy)]
+pub(crate) struct FoldHashing {
+    key: u64,
+    start: u64,
+}
+
+impl Default for FoldHashing {
+    fn default() -> Self {
+        let random = RandomState::new();
+        Self {
+            // Odd, so the multiply loses no bits of the input.
+            key: random.hash_one(0x6b1f_u64) | 1,
+            start: random.hash_one(0x3c0e_u64),
+        }
+    }
+}
+
+impl BuildHasher for FoldHashing {
+    type Hasher = FoldHasher;
+
+    fn build_hasher(&self) -> FoldHasher {
+        FoldHasher {
+            key: self.key,
+            hash: self.start,
+        }
+    }
+}
+
+/// See [`FoldHashing`].
+pub(crate) struct FoldHasher {
+    key: u64,
+    hash: u64,
+}
+
+impl FoldHasher {
+    fn mix(&mut self, word: u64) {
+        let product = u128::from(self.hash ^ word) * u128::from(self.key);
+        self.hash = (product as u64) ^ ((product >> 64) as u64);
+    }
+}
+
+impl Hasher for FoldHasher {
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let (words, rest) = bytes.as_chunks::<8>();
+        for word in words {
+            self.mix(u64::from_le_bytes(*word));
+        }
+        if !rest.is_empty() {
+            // At most seven bytes: the eighth holds their count.
+            let mut word = [0u8; 8];
+            for (to, from) in word.iter_mut().zip(rest) {
+                *to = *from;
+            }
+            self.mix(u64::from_le_bytes(word) | ((rest.len() as u64) << 56));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.mix(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.mix(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.mix(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
     }
 }
 
@@ -377,24 +467,40 @@ pub(crate) struct Skips {
 }
 
 impl Skips {
-    pub(crate) fn push(&mut self, item: Skipped) {
-        let hash = self.index.hash(&item);
+    /// Lists the item unless an equal one is listed (the texts are copied only then).
+    fn push(&mut self, entity: &Entity, extract: Option<(&str, &str)>, reason: SkipReason) {
+        let entity_id = entity.id.as_str();
+        let entity_type = entity.entity_type().as_str();
+        let hash = self.index.hash(&(entity_id, entity_type, extract, &reason));
         let list = &self.list;
-        if !self.index.contains(hash, |at| {
-            list.get(at).is_some_and(|listed| *listed == item)
-        }) {
+        let listed = self.index.contains(hash, |at| {
+            list.get(at).is_some_and(|listed| {
+                listed.entity_id == entity_id
+                    && listed.entity_type == entity_type
+                    && listed
+                        .extract
+                        .as_ref()
+                        .map(|e| (e.kind.as_str(), e.value.as_str()))
+                        == extract
+                    && listed.reason == reason
+            })
+        });
+        if !listed {
             self.index.file(hash);
-            self.list.push(item);
+            self.list.push(Skipped {
+                entity_id: entity_id.to_owned(),
+                entity_type: entity_type.to_owned(),
+                extract: extract.map(|(kind, value)| SkippedExtract {
+                    kind: kind.to_owned(),
+                    value: value.to_owned(),
+                }),
+                reason,
+            });
         }
     }
 
     pub(crate) fn entity(&mut self, entity: &Entity, reason: SkipReason) {
-        self.push(Skipped {
-            entity_id: entity.id.as_str().to_owned(),
-            entity_type: entity.entity_type().as_str().to_owned(),
-            extract: None,
-            reason,
-        });
+        self.push(entity, None, reason);
     }
 
     pub(crate) fn extract(
@@ -403,15 +509,8 @@ impl Skips {
         observable: &Observable<'_>,
         reason: SkipReason,
     ) {
-        self.push(Skipped {
-            entity_id: entity.id.as_str().to_owned(),
-            entity_type: entity.entity_type().as_str().to_owned(),
-            extract: Some(SkippedExtract {
-                kind: observable.kind.as_str().to_owned(),
-                value: observable.value.as_ref().to_owned(),
-            }),
-            reason,
-        });
+        let extract = (observable.kind.as_str(), observable.value.as_ref());
+        self.push(entity, Some(extract), reason);
     }
 }
 
@@ -570,7 +669,7 @@ pub const MISP_TYPE_MEMBER: &str = "misp_type";
 /// The member of an extract's `extra` where the incoming mapping keeps the MISP category.
 pub const MISP_CATEGORY_MEMBER: &str = "misp_category";
 
-/// Whether [`observables`] finds anything in the entity (without collecting it).
+/// Whether [`push_observables`] finds anything in the entity (without collecting it).
 fn has_observables(entity: &Entity) -> bool {
     !entity.extracts().is_empty()
         || !entity.enrichment_extracts().is_empty()
@@ -585,11 +684,25 @@ fn has_observables(entity: &Entity) -> bool {
         })
 }
 
-pub(crate) fn observables(entity: &Entity) -> Vec<Observable<'_>> {
+/// How many observables [`push_observables`] finds in the entity (without collecting them).
+fn observable_count(entity: &Entity) -> usize {
+    let meta = entity.meta.get();
+    entity.extracts().len()
+        + entity.enrichment_extracts().len()
+        + meta
+            .and_then(|meta| meta.manual_extracts.get())
+            .map_or(0, Vec::len)
+        + meta
+            .and_then(|meta| meta.bundled_extracts.get())
+            .map_or(0, Vec::len)
+}
+
+/// Appends the entity's observables to `list`: its extracts, enrichment extracts, manual
+/// extracts and bundled extracts, in that order.
+fn push_observables<'e>(entity: &'e Entity, list: &mut Vec<Observable<'e>>) {
     fn text<'m>(extra: &'m serde_json::Map<String, Value>, key: &str) -> Option<&'m str> {
         extra.get(key).and_then(Value::as_str)
     }
-    let mut list = Vec::new();
     for extract in entity.extracts().iter().chain(entity.enrichment_extracts()) {
         list.push(Observable {
             kind: &extract.kind,
@@ -629,7 +742,6 @@ pub(crate) fn observables(entity: &Entity) -> Vec<Observable<'_>> {
             });
         }
     }
-    list
 }
 
 /// An observable with its MISP type, category and checked value.
@@ -658,6 +770,36 @@ pub(crate) fn map_observable<'e>(observable: &Observable<'e>) -> Result<Mapped<'
         }
         Err(Unmappable::Value(why)) => return Err(SkipReason::InvalidValue { why }),
     };
+    let (misp_type, category) = type_and_category(observable, target);
+    let value = kinds::check_value(misp_type, &observable.value)
+        .map_err(|why| SkipReason::InvalidValue { why })?;
+    Ok(Mapped {
+        observable: observable.clone(),
+        misp_type,
+        category,
+        value,
+    })
+}
+
+/// The MISP type and category of an observable whose kind maps to `target`.
+fn type_and_category<'e>(
+    observable: &Observable<'e>,
+    target: kinds::MispTarget,
+) -> (&'e str, &'e str) {
+    if observable.misp_type.is_none() && observable.misp_category.is_none() {
+        // describeTypes allows every type/category pair of the kind table (its tests check
+        // that), so an extract with no MISP hints takes the pair as it is.
+        (target.misp_type, target.category)
+    } else {
+        hinted_type_and_category(observable, target)
+    }
+}
+
+/// [`type_and_category`] by describeTypes, for extracts with MISP hints.
+fn hinted_type_and_category<'e>(
+    observable: &Observable<'e>,
+    target: kinds::MispTarget,
+) -> (&'e str, &'e str) {
     // An extract that came from MISP keeps its original type when that type maps back to the
     // same kind (ip-src stays ip-src), and its category when the type allows it.
     let table = misp_model::describe_types::DescribeTypes::builtin();
@@ -682,14 +824,7 @@ pub(crate) fn map_observable<'e>(observable: &Observable<'e>) -> Result<Mapped<'
                 .map(|d| d.default_category.as_str())
         })
         .unwrap_or(target.category);
-    let value = kinds::check_value(misp_type, &observable.value)
-        .map_err(|why| SkipReason::InvalidValue { why })?;
-    Ok(Mapped {
-        observable: observable.clone(),
-        misp_type,
-        category,
-        value,
-    })
+    (misp_type, category)
 }
 
 /// What every item of one incident's event shares.
@@ -714,14 +849,16 @@ impl EventContext<'_> {
     /// What every attribute of `entity` in this event shares, worked out once for the entity.
     pub(crate) fn member<'e>(&self, entity: &'e Entity) -> MemberContext<'e> {
         // The name of an attribute's UUID starts `<incident id>/<entity id>/` (see
-        // [`identity::attribute_uuid`]); the type and value are appended per attribute.
+        // [`identity::attribute_uuid`]; both ids in lower case); the type and value follow
+        // per attribute.
         let entity_id = entity.id.as_str();
-        let mut uuid_name = String::with_capacity(self.incident_id.len() + entity_id.len() + 64);
-        uuid_name.push_str(&self.incident_id);
-        uuid_name.make_ascii_lowercase();
-        uuid_name.push('/');
-        uuid_name.extend(entity_id.chars().map(|c| c.to_ascii_lowercase()));
-        uuid_name.push('/');
+        let entity_id = if entity_id.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(entity_id.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(entity_id)
+        };
+        let incident_id = self.incident_id.as_bytes();
+        let uuid_prefix = NamePrefix::new(&[incident_id, b"/", entity_id.as_bytes(), b"/"]);
         let entity_tlp = entity.tlp();
         let tlp_tag = if entity_tlp.is_some() && entity_tlp != self.event_tlp {
             entity_tlp.and_then(markings::tlp_tag)
@@ -730,8 +867,7 @@ impl EventContext<'_> {
         };
         MemberContext {
             entity,
-            uuid_prefix_len: uuid_name.len(),
-            uuid_name,
+            uuid_prefix,
             comment: comment(entity),
             distribution: self.distribution(entity),
             tlp_tag,
@@ -744,10 +880,8 @@ impl EventContext<'_> {
 pub(crate) struct MemberContext<'e> {
     /// The entity.
     pub(crate) entity: &'e Entity,
-    /// `<incident id>/<entity id>/` followed by the last attribute's type and value.
-    uuid_name: String,
-    /// The length of the `<incident id>/<entity id>/` prefix of `uuid_name`.
-    uuid_prefix_len: usize,
+    /// The UUID name state after `<incident id>/<entity id>/`.
+    uuid_prefix: NamePrefix,
     /// The attribute comment: entity type and title.
     comment: String,
     /// The distribution of the entity's items.
@@ -761,13 +895,14 @@ pub(crate) struct MemberContext<'e> {
 impl MemberContext<'_> {
     /// The attribute for a mapped observable of the entity.
     pub(crate) fn attribute(&mut self, mapped: Mapped<'_>) -> Attribute {
-        self.uuid_name.truncate(self.uuid_prefix_len);
-        self.uuid_name.push_str(mapped.misp_type);
-        self.uuid_name.push('/');
-        self.uuid_name.push_str(&mapped.value);
+        let uuid = self.uuid_prefix.uuid_for(&[
+            mapped.misp_type.as_bytes(),
+            b"/",
+            mapped.value.as_bytes(),
+        ]);
         let observable = &mapped.observable;
         let mut attribute = Attribute::new(mapped.misp_type, mapped.value);
-        attribute.uuid = Some(identity::uuid_for(&self.uuid_name));
+        attribute.uuid = Some(uuid);
         attribute.category = Some(mapped.category.to_owned());
         attribute.to_ids = Some(markings::to_ids(
             observable.classification,
@@ -881,34 +1016,43 @@ fn map_incident(
         options,
     };
     let mut event = event_shell(incident, &context);
-    let members = dataset.incident_members(&incident.id);
+    let members = dataset.incident_member_entities(&incident.id);
     let contributors = std::iter::once(incident).chain(
         members
             .iter()
-            .map(|linked| linked.entity)
+            .copied()
             .filter(|entity| supports_entity_type(entity.entity_type())),
     );
+    // At most one attribute per observable: room for all of them (the attributes are large,
+    // and growing the list would copy them several times).
+    let most = contributors.clone().map(observable_count).sum();
+    event.attributes.reserve(most);
     // The attributes already in the event, by type and value (positions in `event.attributes`
     // from `first`).
     let first = event.attributes.len();
-    let mut seen = ListIndex::default();
+    let mut seen = ListIndex::with_capacity(most);
+    // Lists reused from one contributor to the next.
+    let mut found = Vec::new();
+    let mut mapped_list = Vec::new();
     for entity in contributors {
         let mut member = context.member(entity);
-        let mut mapped_list = Vec::new();
-        for observable in observables(entity) {
-            match map_observable(&observable) {
+        found.clear();
+        push_observables(entity, &mut found);
+        for observable in &found {
+            match map_observable(observable) {
                 Ok(mapped) => mapped_list.push(mapped),
-                Err(reason) => skipped.extract(entity, &observable, reason),
+                Err(reason) => skipped.extract(entity, observable, reason),
             }
         }
-        let (mut objects, simple) = if options.objects {
-            let grouped = crate::objects::group(&mut member, mapped_list, &context);
+        let (mut objects, mut simple) = if options.objects {
+            let list = std::mem::take(&mut mapped_list);
+            let grouped = crate::objects::group(&mut member, list, &context);
             (grouped.objects, grouped.rest)
         } else {
-            (Vec::new(), mapped_list)
+            (Vec::new(), std::mem::take(&mut mapped_list))
         };
         let mut attribute_uuids = Vec::new();
-        for mapped in simple {
+        for mapped in simple.drain(..) {
             let hash = seen.hash(&(mapped.misp_type, mapped.value.as_str()));
             let attributes = &event.attributes;
             let duplicate = seen.contains(hash, |at| {
@@ -928,6 +1072,7 @@ fn map_incident(
                 event.attributes.push(attribute);
             }
         }
+        mapped_list = simple;
         crate::objects::link(&mut objects, &attribute_uuids);
         event.objects.extend(objects);
     }
@@ -1021,6 +1166,81 @@ mod tests {
             );
             assert!(!supports_entity_type(&entity_type.stub()));
         }
+    }
+
+    #[test]
+    fn an_extract_without_hints_takes_the_table_pair_as_describe_types_would() {
+        let targets = kinds::KIND_TABLE.iter().flat_map(|rule| {
+            let default = match rule.default {
+                kinds::KindTarget::Attribute(target) => Some(target),
+                kinds::KindTarget::Unsupported(_) => None,
+            };
+            default.into_iter().chain(rule.targeted_victim)
+        });
+        for target in targets {
+            let kind = ExtractKind::new("any");
+            let observable = Observable {
+                kind: &kind,
+                value: Cow::Borrowed("v"),
+                classification: Classification::Unknown,
+                confidence: None,
+                link_types: &[],
+                misp_type: None,
+                misp_category: None,
+            };
+            assert_eq!(
+                type_and_category(&observable, target),
+                hinted_type_and_category(&observable, target),
+                "{target:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_skipped_item_is_reported_once() {
+        use eiq_json::builder::{EntityBuilder, relation};
+        use eiq_json::{EntityId, Extract, RelationKey};
+
+        let id = |n: u8| EntityId::from_random_bytes([n; 16]);
+        let first = EntityBuilder::new(id(1), EntityType::INCIDENT).build();
+        let second = EntityBuilder::new(id(2), EntityType::INCIDENT).build();
+        let indicator = EntityBuilder::new(id(3), EntityType::INDICATOR)
+            .extract(Extract::new(ExtractKind::new("geo"), "52.1,4.3"))
+            .extract(Extract::new(ExtractKind::DOMAIN, "a.example.com"))
+            .extract(Extract::new(ExtractKind::DOMAIN, "a.example.com"))
+            .build();
+        // The same id three times: the later two are ignored, and reported once.
+        let copy = EntityBuilder::new(id(3), EntityType::INDICATOR).build();
+        let entities = [
+            relation(id(4), &first, RelationKey::RELATED_INDICATORS, &indicator),
+            relation(id(5), &second, RelationKey::RELATED_INDICATORS, &indicator),
+            first,
+            second,
+            indicator,
+            copy.clone(),
+            copy,
+        ];
+        let outcome = map_dataset(
+            &Dataset::from_entities(&entities),
+            &MappingOptions::default(),
+        );
+        assert_eq!(outcome.events.len(), 2);
+        for event in &outcome.events {
+            assert_eq!(event.attributes.len(), 1);
+        }
+        let reasons: Vec<(Option<&str>, &SkipReason)> = outcome
+            .skipped
+            .iter()
+            .map(|item| (item.extract.as_ref().map(|e| e.kind.as_str()), &item.reason))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                (None, &SkipReason::Duplicate),
+                (Some("geo"), &SkipReason::UnsupportedExtractKind),
+                (Some("domain"), &SkipReason::Duplicate),
+            ]
+        );
     }
 
     #[test]
