@@ -141,6 +141,30 @@ impl Encoder<'_> {
         Ok(())
     }
 
+    /// Opens the root element of a message with its attributes, and writes its extended
+    /// headers (every message starts so).
+    fn open_message(
+        &mut self,
+        root: &str,
+        attrs: &[(&str, Option<&str>)],
+        headers: &[ExtendedHeader],
+    ) -> Result<()> {
+        self.w.root(root, attrs)?;
+        self.extended_headers(headers)
+    }
+
+    /// A value TAXII 1.0 carries as an attribute (1.1 has an element for it instead).
+    fn attr_in_1_0<'v>(&self, value: Option<&'v str>) -> Option<&'v str> {
+        if self.v11() { None } else { value }
+    }
+
+    /// Writes the signature, if any, and closes the root element (every message ends so).
+    fn close_message(&mut self, root: &str, signature: Option<&Signature>) -> Result<()> {
+        self.signature(signature)?;
+        self.w.close(root);
+        Ok(())
+    }
+
     fn bare(
         &mut self,
         root: &str,
@@ -148,11 +172,8 @@ impl Encoder<'_> {
         headers: &[ExtendedHeader],
         signature: Option<&Signature>,
     ) -> Result<()> {
-        self.w.root(root, &[("message_id", Some(id.as_str()))])?;
-        self.extended_headers(headers)?;
-        self.signature(signature)?;
-        self.w.close(root);
-        Ok(())
+        self.open_message(root, &[("message_id", Some(id.as_str()))], headers)?;
+        self.close_message(root, signature)
     }
 
     fn status(&mut self, root: &str, m: &StatusMessage) -> Result<()> {
@@ -175,15 +196,15 @@ impl Encoder<'_> {
         } else if !self.v11() && !StatusType::TAXII_1_0.contains(&m.status_type) {
             return Err(not_representable(self.v, "a TAXII 1.1-only status type"));
         }
-        self.w.root(
+        self.open_message(
             root,
             &[
                 ("message_id", Some(m.message_id.as_str())),
                 ("in_response_to", Some(m.in_response_to.as_str())),
                 ("status_type", Some(m.status_type.as_str())),
             ],
+            &m.extended_headers,
         )?;
-        self.extended_headers(&m.extended_headers)?;
         match (&m.status_detail, self.v) {
             (None, _) => {}
             (Some(StatusDetail::Text(text)), Version::V1_0) => {
@@ -211,9 +232,7 @@ impl Encoder<'_> {
             }
         }
         self.w.opt_text("Message", m.message.as_deref())?;
-        self.signature(m.signature.as_ref())?;
-        self.w.close(root);
-        Ok(())
+        self.close_message(root, m.signature.as_ref())
     }
 
     fn content_binding(&mut self, b: &ContentBinding, max_subtypes: Option<usize>) -> Result<()> {
@@ -280,14 +299,14 @@ impl Encoder<'_> {
     }
 
     fn discovery_response(&mut self, root: &str, m: &DiscoveryResponse) -> Result<()> {
-        self.w.root(
+        self.open_message(
             root,
             &[
                 ("message_id", Some(m.message_id.as_str())),
                 ("in_response_to", Some(m.in_response_to.as_str())),
             ],
+            &m.extended_headers,
         )?;
-        self.extended_headers(&m.extended_headers)?;
         for si in &m.service_instances {
             let service_type = match si.service_type {
                 ServiceType::Discovery => "DISCOVERY",
@@ -316,20 +335,18 @@ impl Encoder<'_> {
             self.w.opt_text("Message", si.message.as_deref())?;
             self.w.close("Service_Instance");
         }
-        self.signature(m.signature.as_ref())?;
-        self.w.close(root);
-        Ok(())
+        self.close_message(root, m.signature.as_ref())
     }
 
     fn collection_response(&mut self, root: &str, m: &CollectionInformationResponse) -> Result<()> {
-        self.w.root(
+        self.open_message(
             root,
             &[
                 ("message_id", Some(m.message_id.as_str())),
                 ("in_response_to", Some(m.in_response_to.as_str())),
             ],
+            &m.extended_headers,
         )?;
-        self.extended_headers(&m.extended_headers)?;
         let record = if self.v11() { "Collection" } else { "Feed" };
         for c in &m.collections {
             self.only_11(
@@ -384,9 +401,7 @@ impl Encoder<'_> {
             }
             self.w.close(record);
         }
-        self.signature(m.signature.as_ref())?;
-        self.w.close(root);
-        Ok(())
+        self.close_message(root, m.signature.as_ref())
     }
 
     fn response_type(&mut self, response_type: ResponseType) -> Result<()> {
@@ -447,7 +462,7 @@ impl Encoder<'_> {
             m.subscription_parameters.is_some(),
             "Subscription_Parameters",
         )?;
-        self.w.root(
+        self.open_message(
             root,
             &[
                 ("message_id", Some(m.message_id.as_str())),
@@ -455,15 +470,11 @@ impl Encoder<'_> {
                 (self.collection_attr(), Some(&m.collection_name)),
                 (
                     "subscription_id",
-                    if self.v11() {
-                        None
-                    } else {
-                        m.subscription_id.as_deref()
-                    },
+                    self.attr_in_1_0(m.subscription_id.as_deref()),
                 ),
             ],
+            &m.extended_headers,
         )?;
-        self.extended_headers(&m.extended_headers)?;
         if self.v11() {
             self.w
                 .opt_text("Subscription_ID", m.subscription_id.as_deref())?;
@@ -474,9 +485,7 @@ impl Encoder<'_> {
         if let Some(p) = &m.push_parameters {
             self.push_parameters("Push_Parameters", p)?;
         }
-        self.signature(m.signature.as_ref())?;
-        self.w.close(root);
-        Ok(())
+        self.close_message(root, m.signature.as_ref())
     }
 
     fn subscription_response(
@@ -484,15 +493,15 @@ impl Encoder<'_> {
         root: &str,
         m: &SubscriptionManagementResponse,
     ) -> Result<()> {
-        self.w.root(
+        self.open_message(
             root,
             &[
                 ("message_id", Some(m.message_id.as_str())),
                 ("in_response_to", Some(m.in_response_to.as_str())),
                 (self.collection_attr(), Some(&m.collection_name)),
             ],
+            &m.extended_headers,
         )?;
-        self.extended_headers(&m.extended_headers)?;
         self.w.opt_text("Message", m.message.as_deref())?;
         for s in &m.subscriptions {
             self.only_11(
@@ -527,9 +536,7 @@ impl Encoder<'_> {
             self.contacts("Poll_Instance", &s.poll_instances)?;
             self.w.close("Subscription");
         }
-        self.signature(m.signature.as_ref())?;
-        self.w.close(root);
-        Ok(())
+        self.close_message(root, m.signature.as_ref())
     }
 
     fn opt_timestamp(&mut self, local: &'static str, ts: Option<&crate::Timestamp>) -> Result<()> {
@@ -550,22 +557,18 @@ impl Encoder<'_> {
                         .into(),
             });
         }
-        self.w.root(
+        self.open_message(
             root,
             &[
                 ("message_id", Some(m.message_id.as_str())),
                 (self.collection_attr(), Some(&m.collection_name)),
                 (
                     "subscription_id",
-                    if self.v11() {
-                        None
-                    } else {
-                        m.subscription_id.as_deref()
-                    },
+                    self.attr_in_1_0(m.subscription_id.as_deref()),
                 ),
             ],
+            &m.extended_headers,
         )?;
-        self.extended_headers(&m.extended_headers)?;
         self.opt_timestamp(
             "Exclusive_Begin_Timestamp",
             m.exclusive_begin_timestamp_label.as_ref(),
@@ -595,9 +598,7 @@ impl Encoder<'_> {
         } else {
             self.content_bindings(&m.content_bindings)?;
         }
-        self.signature(m.signature.as_ref())?;
-        self.w.close(root);
-        Ok(())
+        self.close_message(root, m.signature.as_ref())
     }
 
     fn record_count(&mut self, rc: Option<&RecordCount>) -> Result<()> {
@@ -633,7 +634,7 @@ impl Encoder<'_> {
             ));
         }
         let part = m.result_part_number.map(|n| n.to_string());
-        self.w.root(
+        self.open_message(
             root,
             &[
                 ("message_id", Some(m.message_id.as_str())),
@@ -644,15 +645,11 @@ impl Encoder<'_> {
                 ("result_part_number", part.as_deref()),
                 (
                     "subscription_id",
-                    if self.v11() {
-                        None
-                    } else {
-                        m.subscription_id.as_deref()
-                    },
+                    self.attr_in_1_0(m.subscription_id.as_deref()),
                 ),
             ],
+            &m.extended_headers,
         )?;
-        self.extended_headers(&m.extended_headers)?;
         if self.v11() {
             self.w
                 .opt_text("Subscription_ID", m.subscription_id.as_deref())?;
@@ -678,9 +675,7 @@ impl Encoder<'_> {
             )?;
         }
         self.content_blocks(&m.content_blocks)?;
-        self.signature(m.signature.as_ref())?;
-        self.w.close(root);
-        Ok(())
+        self.close_message(root, m.signature.as_ref())
     }
 
     fn content_blocks(&mut self, blocks: &[ContentBlock]) -> Result<()> {
@@ -705,14 +700,14 @@ impl Encoder<'_> {
         )?;
         self.only_11(m.result_id.is_some(), "result_id")?;
         self.only_11(m.record_count.is_some(), "Record_Count")?;
-        self.w.root(
+        self.open_message(
             root,
             &[
                 ("message_id", Some(m.message_id.as_str())),
                 ("result_id", m.result_id.as_deref()),
             ],
+            &m.extended_headers,
         )?;
-        self.extended_headers(&m.extended_headers)?;
         self.uris(
             "Destination_Collection_Name",
             &m.destination_collection_names,
@@ -723,9 +718,7 @@ impl Encoder<'_> {
         }
         self.record_count(m.record_count.as_ref())?;
         self.content_blocks(&m.content_blocks)?;
-        self.signature(m.signature.as_ref())?;
-        self.w.close(root);
-        Ok(())
+        self.close_message(root, m.signature.as_ref())
     }
 
     fn source_subscription(&mut self, s: &SourceSubscription) -> Result<()> {
@@ -786,7 +779,7 @@ impl Encoder<'_> {
 
     fn poll_fulfillment(&mut self, root: &str, m: &PollFulfillmentRequest) -> Result<()> {
         let part = m.result_part_number.map(|n| n.to_string());
-        self.w.root(
+        self.open_message(
             root,
             &[
                 ("message_id", Some(m.message_id.as_str())),
@@ -794,11 +787,9 @@ impl Encoder<'_> {
                 ("result_id", Some(&m.result_id)),
                 ("result_part_number", part.as_deref()),
             ],
+            &m.extended_headers,
         )?;
-        self.extended_headers(&m.extended_headers)?;
-        self.signature(m.signature.as_ref())?;
-        self.w.close(root);
-        Ok(())
+        self.close_message(root, m.signature.as_ref())
     }
 
     fn query(&mut self, q: &Query) -> Result<()> {
