@@ -43,6 +43,71 @@ fn check(name: &str) -> Result<(), Stop> {
     }
 }
 
+/// `fn <method>(self, _: <type>) -> Result<(), Stop> { <result> }` for each `method: type`.
+macro_rules! ignore_values {
+    ($result:expr; $($method:ident: $ty:ty),+ $(,)?) => {
+        $(
+            fn $method(self, _: $ty) -> Result<(), Stop> {
+                $result
+            }
+        )+
+    };
+}
+
+/// [`ignore_values!`] answering `Ok(())` for every number, `bool` and `char`, and for the
+/// methods listed.
+macro_rules! ignore_scalars {
+    ($($method:ident: $ty:ty),* $(,)?) => {
+        ignore_values!(Ok(());
+            serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32,
+            serialize_i64: i64, serialize_i128: i128, serialize_u8: u8, serialize_u16: u16,
+            serialize_u32: u32, serialize_u64: u64, serialize_u128: u128, serialize_f32: f32,
+            serialize_f64: f64, serialize_char: char, $($method: $ty),*);
+    };
+}
+
+/// Element-only compound serializers of [`Members`]: each `Trait::method` scans its element.
+macro_rules! walk_elements {
+    ($($serializer:ident::$method:ident),+ $(,)?) => {
+        $(
+            impl ser::$serializer for Members {
+                type Ok = ();
+                type Error = Stop;
+                fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
+                    value.serialize(Self)
+                }
+                fn end(self) -> Result<(), Stop> {
+                    Ok(())
+                }
+            }
+        )+
+    };
+}
+
+/// Named-field compound serializers of [`Members`]: each field name is checked, then the value
+/// scanned.
+macro_rules! check_fields {
+    ($($serializer:ident),+ $(,)?) => {
+        $(
+            impl ser::$serializer for Members {
+                type Ok = ();
+                type Error = Stop;
+                fn serialize_field<T: Serialize + ?Sized>(
+                    &mut self,
+                    name: &'static str,
+                    value: &T,
+                ) -> Result<(), Stop> {
+                    check(name)?;
+                    value.serialize(Self)
+                }
+                fn end(self) -> Result<(), Stop> {
+                    Ok(())
+                }
+            }
+        )+
+    };
+}
+
 /// Scans a value: member names are checked, everything else is walked or ignored.
 #[derive(Clone, Copy)]
 struct Members;
@@ -62,55 +127,8 @@ impl Serializer for Members {
     type SerializeStruct = Self;
     type SerializeStructVariant = Self;
 
-    fn serialize_bool(self, _: bool) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_i8(self, _: i8) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_i16(self, _: i16) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_i32(self, _: i32) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_i64(self, _: i64) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_i128(self, _: i128) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_u8(self, _: u8) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_u16(self, _: u16) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_u32(self, _: u32) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_u64(self, _: u64) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_u128(self, _: u128) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_f32(self, _: f32) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_f64(self, _: f64) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_char(self, _: char) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_str(self, _: &str) -> Result<(), Stop> {
-        Ok(())
-    }
+    ignore_scalars!(serialize_str: &str, serialize_bytes: &[u8]);
     fn collect_str<T: fmt::Display + ?Sized>(self, _: &T) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), Stop> {
         Ok(())
     }
     fn serialize_none(self) -> Result<(), Stop> {
@@ -183,49 +201,13 @@ impl Serializer for Members {
     }
 }
 
-impl ser::SerializeSeq for Members {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
-        value.serialize(Self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTuple for Members {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
-        value.serialize(Self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Members {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
-        value.serialize(Self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for Members {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
-        value.serialize(Self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
+// Sequences and tuples: every element is scanned as a value.
+walk_elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field,
+);
 
 impl ser::SerializeMap for Members {
     type Ok = ();
@@ -241,37 +223,8 @@ impl ser::SerializeMap for Members {
     }
 }
 
-impl ser::SerializeStruct for Members {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), Stop> {
-        check(name)?;
-        value.serialize(Self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeStructVariant for Members {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), Stop> {
-        check(name)?;
-        value.serialize(Self)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
+// Structs: every field name is checked, every field scanned as a value.
+check_fields!(SerializeStruct, SerializeStructVariant);
 
 /// Map keys: strings (and unit variants) are checked; numbers, booleans and characters cannot
 /// end in `_ref`; any other key stops the scan.
@@ -307,51 +260,8 @@ impl Serializer for Key {
     ) -> Result<(), Stop> {
         key.serialize(self)
     }
-    fn serialize_bool(self, _: bool) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_i8(self, _: i8) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_i16(self, _: i16) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_i32(self, _: i32) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_i64(self, _: i64) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_i128(self, _: i128) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_u8(self, _: u8) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_u16(self, _: u16) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_u32(self, _: u32) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_u64(self, _: u64) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_u128(self, _: u128) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_f32(self, _: f32) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_f64(self, _: f64) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_char(self, _: char) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), Stop> {
-        Err(Stop)
-    }
+    ignore_scalars!();
+    ignore_values!(Err(Stop); serialize_bytes: &[u8]);
     fn serialize_none(self) -> Result<(), Stop> {
         Err(Stop)
     }
