@@ -40,31 +40,35 @@ const HEX: [u8; 256] = {
 /// The [`HEX`] entry of a byte that is not a hexadecimal digit (any value above 15 would do).
 const NOT_HEX: u8 = 0xf0;
 
-/// The number the hexadecimal digits of `part` spell (16 at most); ORs their [`HEX`] entries
-/// into `seen` (above 15 once some byte is not a digit).
-fn hex_fold<'t>(part: impl Iterator<Item = &'t u8>, seen: &mut u8) -> u64 {
-    part.fold(0u64, |value, &b| {
+/// The number 16 hexadecimal digits spell, or `None` when a byte is not a digit.
+#[inline(always)]
+fn hex16(digits: [u8; 16]) -> Option<u64> {
+    let mut value = 0u64;
+    let mut seen = 0u8;
+    for b in digits {
         let digit = HEX.get(usize::from(b)).copied().unwrap_or(NOT_HEX);
-        *seen |= digit;
-        (value << 4) | u64::from(digit & 15)
-    })
+        seen |= digit;
+        value = (value << 4) | u64::from(digit);
+    }
+    (seen <= 15).then_some(value)
 }
 
-/// The number a hyphenated UUID spells (either case) and whether every digit is hexadecimal;
-/// `None` unless `text` is 36 bytes with hyphens at 8, 13, 18 and 23.
-fn uuid_digits(text: &[u8]) -> Option<(u128, bool)> {
-    let text: &[u8; UUID_LEN] = text.try_into().ok()?;
-    if text[8] != b'-' || text[13] != b'-' || text[18] != b'-' || text[23] != b'-' {
+/// The number a hyphenated UUID spells (either case); `None` unless `text` is 36 bytes with
+/// hyphens at 8, 13, 18 and 23 and hexadecimal digits everywhere else.
+fn uuid_digits(text: &[u8]) -> Option<u128> {
+    let t: &[u8; UUID_LEN] = text.try_into().ok()?;
+    if t[8] != b'-' || t[13] != b'-' || t[18] != b'-' || t[23] != b'-' {
         return None;
     }
-    let mut seen = 0u8;
-    let high = hex_fold(
-        text[..8].iter().chain(&text[9..13]).chain(&text[14..18]),
-        &mut seen,
-    );
-    let low = hex_fold(text[19..23].iter().chain(&text[24..]), &mut seen);
-    let value = (u128::from(high) << 64) | u128::from(low);
-    Some((value, seen <= 15))
+    let high = hex16([
+        t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[9], t[10], t[11], t[12], t[14], t[15],
+        t[16], t[17],
+    ])?;
+    let low = hex16([
+        t[19], t[20], t[21], t[22], t[24], t[25], t[26], t[27], t[28], t[29], t[30], t[31], t[32],
+        t[33], t[34], t[35],
+    ])?;
+    Some((u128::from(high) << 64) | u128::from(low))
 }
 
 /// The UUID inside an entity reference, lower case.
@@ -100,7 +104,7 @@ pub fn reference_uuid(reference: &str) -> Option<String> {
 /// UUID. Two spellings give the same number exactly when their lower-case texts are equal, so
 /// the graph keys entities by it without allocating.
 pub(crate) fn uuid_value(text: &[u8]) -> Option<u128> {
-    uuid_digits(text).and_then(|(value, hex)| hex.then_some(value))
+    uuid_digits(text)
 }
 
 /// [`reference_uuid`] as a number: the last UUID in the text, without allocating.
@@ -178,8 +182,8 @@ impl EntityId {
 
     /// The id as a number, the key the graph uses: equal exactly when [`EntityId::uuid`] is.
     pub(crate) fn value(&self) -> u128 {
-        // Construction checked the form, so the digits need no second check.
-        uuid_digits(self.0.as_bytes()).map_or(0, |(value, _)| value)
+        // Construction checked the form, so there is always a number.
+        uuid_digits(self.0.as_bytes()).unwrap_or(0)
     }
 }
 
@@ -315,13 +319,35 @@ mod tests {
         })
     }
 
+    #[test]
+    fn every_byte_in_every_place_reads_as_the_plain_reading() {
+        for base in [
+            "2241e780-5ab2-5c27-86be-1774b6079ab7",
+            "FFFFFFFF-ABCD-EF01-9876-0123456789AF",
+        ] {
+            for place in 0..UUID_LEN {
+                for byte in 0..=255u8 {
+                    let mut text = base.as_bytes().to_vec();
+                    text[place] = byte;
+                    assert_eq!(
+                        uuid_value(&text),
+                        plain_uuid_value(&text),
+                        "{byte:#x} at {place}"
+                    );
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn uuid_value_is_the_plain_reading(
             text in "[0-9a-fA-F-]{8}[-x][0-9a-fA-FgG]{4}-[0-9a-f]{4}-[0-9A-F]{4}[-]{0,2}[0-9a-f/é]{12}",
+            odd in "[0-9a-fA-F@`:/gG\u{10}\u{7f}]{8}-[0-9a-fA-F@`:/gG\u{10}]{4}-[0-9a-f]{4}-[0-9a-fA-F@`:/gG\u{19}]{4}-[0-9a-fA-F@`:/gG\u{10}\u{3f}]{12}",
             bytes in proptest::prelude::any::<[u8; 16]>(),
         ) {
             proptest::prop_assert_eq!(uuid_value(text.as_bytes()), plain_uuid_value(text.as_bytes()));
+            proptest::prop_assert_eq!(uuid_value(odd.as_bytes()), plain_uuid_value(odd.as_bytes()));
             proptest::prop_assert_eq!(is_uuid(text.as_bytes()), plain_uuid_value(text.as_bytes()).is_some());
             let id = EntityId::from_bytes(bytes);
             proptest::prop_assert_eq!(Some(id.value()), plain_uuid_value(id.as_str().as_bytes()));

@@ -313,7 +313,14 @@ pub fn kind_for_type(misp_type: &str, value: &str) -> Option<ExtractKind> {
 /// # Errors
 /// A short description of what is wrong (empty value, wrong hash length, not an IP address, …).
 pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
-    let value = value.trim();
+    // Most values have printable ASCII at both ends, which `trim` would keep.
+    let bytes = value.as_bytes();
+    let kept = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    let value = if kept(bytes.first()) && kept(bytes.last()) {
+        value
+    } else {
+        value.trim()
+    };
     if value.is_empty() {
         return Err("empty value".into());
     }
@@ -385,7 +392,7 @@ pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
             let ascii_name = value
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
-            if value.contains('.')
+            if value.bytes().any(|b| b == b'.')
                 && !value.starts_with('.')
                 && (ascii_name || value.chars().all(allowed))
             {
@@ -458,8 +465,8 @@ pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
 }
 
 fn check_ip(value: &str) -> Result<(), String> {
-    let (address, prefix) = match value.split_once('/') {
-        Some((address, prefix)) => (address, Some(prefix)),
+    let (address, prefix) = match value.bytes().position(|b| b == b'/') {
+        Some(at) => (value.get(..at).unwrap_or_default(), value.get(at + 1..)),
         None => (value, None),
     };
     let max = if address.parse::<Ipv4Addr>().is_ok() {
@@ -479,6 +486,46 @@ fn check_ip(value: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::check_value;
+
+    proptest::proptest! {
+        #[test]
+        fn values_are_checked_trimmed(
+            core in "[ -~é]{0,12}",
+            before in "[ \t\r\n\u{a0}\u{2003}]{0,2}",
+            after in "[ \t\r\n\u{a0}\u{2003}]{0,2}",
+            misp_type in proptest::sample::select(vec![
+                "ip-dst", "domain", "md5", "url", "port", "email-src", "vulnerability", "btc",
+            ]),
+        ) {
+            let padded = format!("{before}{core}{after}");
+            proptest::prop_assert_eq!(
+                check_value(misp_type, &padded),
+                check_value(misp_type, padded.trim())
+            );
+        }
+    }
+
+    #[test]
+    fn addresses_with_and_without_prefix() {
+        for (value, ok) in [
+            ("10.0.0.1", true),
+            (" 10.0.0.1\t", true),
+            ("10.0.0.0/8", true),
+            ("10.0.0.0/32", true),
+            ("10.0.0.0/33", false),
+            ("2001:db8::/32", true),
+            ("2001:db8::/129", false),
+            ("10.0.0.1/", false),
+            ("/8", false),
+            ("10.0.0", false),
+        ] {
+            assert_eq!(check_value("ip-dst", value).is_ok(), ok, "{value}");
+        }
+        assert_eq!(
+            check_value("ip-src", " 10.0.0.1 ").as_deref(),
+            Ok("10.0.0.1")
+        );
+    }
 
     #[test]
     fn domain_names_ascii_and_not() {
