@@ -1,5 +1,7 @@
 //! TAXII 1.1 Poll_Response parse and write throughput against a bare quick-xml scan of the
-//! same bytes (the practical floor for any quick-xml-based codec).
+//! same bytes (the practical floor for any quick-xml-based codec). The libtaxii anchor's own
+//! inputs (`poll_response_{a,b,c}.xml`, written to `target/bench-inputs/` by `compare.sh`) are
+//! parsed too when they are there, so their in-process figures come from the same harness.
 
 // Benchmark harness: a generator bug should stop the run loudly.
 #![allow(clippy::panic)]
@@ -69,5 +71,31 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(taxii, bench);
+/// Parse only, on the anchor's inputs when `compare.sh` has written them.
+fn anchor_inputs(c: &mut Criterion) {
+    let limits = Limits::default().with_max_message(taxii1_core::size::SizeLimit::HARD_CAP);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-inputs");
+    for name in ["poll_response_a", "poll_response_b", "poll_response_c"] {
+        let path = dir.join(format!("{name}.xml"));
+        let Ok(xml) = std::fs::read(&path) else {
+            println!(
+                "skipping {name}: {} not found (run benches/compare.sh)",
+                path.display()
+            );
+            continue;
+        };
+        let bytes = bytes::Bytes::from(xml);
+        let mut group = c.benchmark_group(format!("taxii/anchor_{name}"));
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        if bytes.len() > 10_000_000 {
+            group.sample_size(10);
+        }
+        group.bench_function("parse", |b| {
+            b.iter(|| Message::from_bytes(black_box(bytes.clone()), &limits))
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(taxii, bench, anchor_inputs);
 criterion_main!(taxii);
