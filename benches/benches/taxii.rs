@@ -8,7 +8,8 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 use taxii1_core::{ContentBlocks, Limits, Message};
@@ -26,6 +27,24 @@ fn bare_scan(xml: &[u8]) -> usize {
     events
 }
 
+/// The group `taxii/{name}` measured in bytes of `input`, with its `parse` benchmark.
+fn parse_group<'c>(
+    c: &'c mut Criterion,
+    name: &str,
+    input: &bytes::Bytes,
+    limits: &Limits,
+) -> BenchmarkGroup<'c, WallTime> {
+    let mut group = c.benchmark_group(format!("taxii/{name}"));
+    group.throughput(Throughput::Bytes(input.len() as u64));
+    if input.len() > 10_000_000 {
+        group.sample_size(10);
+    }
+    group.bench_function("parse", |b| {
+        b.iter(|| Message::from_bytes(black_box(input.clone()), limits))
+    });
+    group
+}
+
 fn bench(c: &mut Criterion) {
     // The ~20 MiB scenario is a little above the 20 MiB feed default, like libtaxii's.
     let limits = Limits::default().with_max_message(taxii1_core::size::SizeLimit::HARD_CAP);
@@ -37,14 +56,7 @@ fn bench(c: &mut Criterion) {
         let bytes = bytes::Bytes::from(xml);
         let parsed =
             Message::from_bytes(bytes.clone(), &limits).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let mut group = c.benchmark_group(format!("taxii/{name}"));
-        group.throughput(Throughput::Bytes(bytes.len() as u64));
-        if bytes.len() > 10_000_000 {
-            group.sample_size(10);
-        }
-        group.bench_function("parse", |b| {
-            b.iter(|| Message::from_bytes(black_box(bytes.clone()), &limits))
-        });
+        let mut group = parse_group(c, name, &bytes, &limits);
         // One block at a time, none kept (what `taxii parse --summary` does).
         group.bench_function("stream_blocks", |b| {
             b.iter(|| {
@@ -85,15 +97,7 @@ fn anchor_inputs(c: &mut Criterion) {
             continue;
         };
         let bytes = bytes::Bytes::from(xml);
-        let mut group = c.benchmark_group(format!("taxii/anchor_{name}"));
-        group.throughput(Throughput::Bytes(bytes.len() as u64));
-        if bytes.len() > 10_000_000 {
-            group.sample_size(10);
-        }
-        group.bench_function("parse", |b| {
-            b.iter(|| Message::from_bytes(black_box(bytes.clone()), &limits))
-        });
-        group.finish();
+        parse_group(c, &format!("anchor_{name}"), &bytes, &limits).finish();
     }
 }
 
