@@ -13,9 +13,7 @@
 use bytes::Bytes;
 use memchr::{memchr, memchr3};
 
-use super::markup::{
-    Bang, Markup, RawAttr, check_reference, declare, is_declaration, prefix_of, push_normalized,
-};
+use super::markup::{Bang, Markup, RawAttr, declare, is_declaration, prefix_of, push_normalized};
 use super::read::Doc;
 use crate::error::{LimitKind, Result};
 use crate::message::{Content, ContentKind};
@@ -67,7 +65,7 @@ pub(super) fn capture<'a>(
         doc.bindings
             .iter()
             .enumerate()
-            .filter(|(_, b)| !b.prefix.is_empty() && !b.prefix.contains(':'))
+            .filter(|(_, b)| qname_prefix(&b.prefix))
             .map(|(i, _)| i),
     );
     let mut scan = Scanner {
@@ -108,7 +106,7 @@ pub(super) struct ScanBuffers {
     /// The current start tag's attributes.
     attrs: Vec<RawAttr>,
     /// Indices of the bindings from outside the fragment whose prefix a QName-valued
-    /// attribute could name (not empty, no colon).
+    /// attribute could name (see [`qname_prefix`]).
     outside: Vec<usize>,
 }
 
@@ -147,7 +145,7 @@ impl<'b> Scanner<'b> {
             }
             match self.at(self.pos) {
                 Some(b'&') => {
-                    let (end, c) = check_reference(doc, self.m.rest(0), self.pos)?;
+                    let (end, c) = self.m.reference(doc, self.pos)?;
                     self.decode(self.pos, end, |out| out.push(c));
                     self.pos = end;
                     continue;
@@ -287,12 +285,8 @@ impl<'b> Scanner<'b> {
             else {
                 continue;
             };
-            let plausible = prefix != b"xml"
-                && value.get(prefix.len() + 1) != Some(&b'/')
-                && prefix
-                    .iter()
-                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
-            if plausible
+            // `http://…` is a URL, not a QName, even with an `http` prefix declared.
+            if value.get(prefix.len() + 1) != Some(&b'/')
                 && let Some((index, uri)) = doc.lookup_bytes(prefix)
                 && index < self.base_scope
             {
@@ -314,6 +308,16 @@ impl<'b> Scanner<'b> {
             injection.need(prefix, uri);
         }
     }
+}
+
+/// Whether an attribute value starting with `prefix:` is taken for a QName: a non-empty prefix
+/// other than `xml`, of ASCII letters, digits, `_`, `-` and `.`.
+fn qname_prefix(prefix: &str) -> bool {
+    !prefix.is_empty()
+        && prefix != "xml"
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
 }
 
 /// Checks that `prefix` is declared; returns the namespace when the declaration is from
@@ -346,13 +350,13 @@ fn check_prefix<'d>(
 /// The fragment `body[start..end]` with the needed declarations inserted; shares the input
 /// buffer when nothing needs inserting.
 fn splice(doc: &Doc<'_>, start: usize, end: usize, injections: &[Injection]) -> Bytes {
-    if injections.iter().all(|i| i.declarations.is_empty()) {
+    if injections.is_empty() {
         return doc.body_bytes.slice(start..end);
     }
     let body = doc.body.as_bytes();
     let mut out = Vec::with_capacity(end - start + 64);
     let mut at = start;
-    for injection in injections.iter().filter(|i| !i.declarations.is_empty()) {
+    for injection in injections {
         out.extend_from_slice(body.get(at..injection.at).unwrap_or_default());
         for (prefix, uri) in &injection.declarations {
             if prefix.is_empty() {

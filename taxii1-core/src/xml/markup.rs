@@ -43,7 +43,6 @@ pub(super) enum Bang {
 #[derive(Clone, Copy)]
 pub(super) struct Markup<'b> {
     body: &'b str,
-    bytes: &'b [u8],
 }
 
 #[inline]
@@ -78,7 +77,7 @@ fn is_name_start(b: u8) -> bool {
 }
 
 #[inline]
-pub(super) fn is_name_byte(b: u8) -> bool {
+fn is_name_byte(b: u8) -> bool {
     matches!(NAME_BYTE.get(usize::from(b)), Some(true))
 }
 
@@ -125,15 +124,12 @@ fn non_name_bytes(word: u64) -> u64 {
 impl<'b> Markup<'b> {
     #[inline]
     pub(super) fn new(body: &'b str) -> Self {
-        Self {
-            body,
-            bytes: body.as_bytes(),
-        }
+        Self { body }
     }
 
     #[inline]
     pub(super) fn slice(&self, (from, to): (usize, usize)) -> &'b [u8] {
-        self.bytes.get(from..to).unwrap_or_default()
+        self.body.as_bytes().get(from..to).unwrap_or_default()
     }
 
     /// The input in `range` as text (ranges always start and end at ASCII markup bytes).
@@ -144,17 +140,17 @@ impl<'b> Markup<'b> {
 
     #[inline]
     pub(super) fn at(&self, offset: usize) -> Option<u8> {
-        self.bytes.get(offset).copied()
+        self.body.as_bytes().get(offset).copied()
     }
 
     #[inline]
     pub(super) fn rest(&self, from: usize) -> &'b [u8] {
-        self.bytes.get(from..).unwrap_or_default()
+        self.body.as_bytes().get(from..).unwrap_or_default()
     }
 
     #[inline]
     pub(super) fn len(&self) -> usize {
-        self.bytes.len()
+        self.body.len()
     }
 
     /// Reads a name starting at `from`; returns its end.
@@ -242,7 +238,7 @@ impl<'b> Markup<'b> {
             let offset = at + hit;
             let found = match self.at(offset) {
                 Some(b'<') => Err(doc.xml_err(offset as u64, "`<` in an attribute value")),
-                Some(b'&') => check_reference(doc, self.bytes, offset).map(|(end, _)| end),
+                Some(b'&') => self.reference(doc, offset).map(|(end, _)| end),
                 _ => break (value_start, offset),
             };
             match found {
@@ -343,34 +339,34 @@ impl<'b> Markup<'b> {
         }
         Ok((target, target.1 + close + 2))
     }
-}
 
-/// Checks the reference starting with the `&` at `at`; returns the offset after its `;` and
-/// the character it stands for.
-pub(super) fn check_reference(doc: &Doc<'_>, bytes: &[u8], at: usize) -> Result<(usize, char)> {
-    let rest = bytes.get(at + 1..).unwrap_or_default();
-    // Names and character references are short (a byte loop beats a vector search here); a
-    // missing `;` nearby is an error.
-    let window = rest.get(..rest.len().min(64)).unwrap_or_default();
-    let Some(semi) = window
-        .iter()
-        .position(|&b| matches!(b, b';' | b'<' | b'&'))
-        .filter(|&i| rest.get(i) == Some(&b';'))
-    else {
-        return Err(doc.xml_err(at as u64, "`&` not followed by a reference"));
-    };
-    let name = rest.get(..semi).unwrap_or_default();
-    let end = at + 1 + semi + 1;
-    if let Some(c) = resolve(name).filter(|&c| is_xml_char(c)) {
-        return Ok((end, c));
+    /// Checks the reference starting with the `&` at `at`; returns the offset after its `;` and
+    /// the character it stands for.
+    pub(super) fn reference(&self, doc: &Doc<'_>, at: usize) -> Result<(usize, char)> {
+        let rest = self.rest(at + 1);
+        // Names and character references are short (a byte loop beats a vector search here); a
+        // missing `;` nearby is an error.
+        let window = rest.get(..rest.len().min(64)).unwrap_or_default();
+        let Some(semi) = window
+            .iter()
+            .position(|&b| matches!(b, b';' | b'<' | b'&'))
+            .filter(|&i| rest.get(i) == Some(&b';'))
+        else {
+            return Err(doc.xml_err(at as u64, "`&` not followed by a reference"));
+        };
+        let name = rest.get(..semi).unwrap_or_default();
+        let end = at + 1 + semi + 1;
+        if let Some(c) = resolve(name).filter(|&c| is_xml_char(c)) {
+            return Ok((end, c));
+        }
+        let name = String::from_utf8_lossy(name);
+        let reason = if name.starts_with('#') {
+            format!("character reference `&{name};` to a character XML forbids")
+        } else {
+            format!("entity reference `&{name};` is not allowed (no DTD)")
+        };
+        Err(doc.xml_err(at as u64, reason))
     }
-    let name = String::from_utf8_lossy(name);
-    let reason = if name.starts_with('#') {
-        format!("character reference `&{name};` to a character XML forbids")
-    } else {
-        format!("entity reference `&{name};` is not allowed (no DTD)")
-    };
-    Err(doc.xml_err(at as u64, reason))
 }
 
 /// Decodes an attribute value already checked by [`Markup::start_tag`]: references
@@ -429,7 +425,7 @@ fn resolve(name: &[u8]) -> Option<char> {
 /// The first `needle` in `haystack`, for the short names and values of a tag, where a plain
 /// loop is cheaper than setting up a vector search.
 #[inline]
-pub(super) fn find_short(needle: u8, haystack: &[u8]) -> Option<usize> {
+fn find_short(needle: u8, haystack: &[u8]) -> Option<usize> {
     haystack.iter().position(|&b| b == needle)
 }
 

@@ -16,8 +16,8 @@ use memchr::{memchr, memchr2};
 
 use super::capture::capture;
 use super::markup::{
-    Bang, Markup, RawAttr, StartTag, check_reference, declare, decode_attribute, is_declaration,
-    is_space, push_normalized,
+    Bang, Markup, RawAttr, StartTag, declare, decode_attribute, is_declaration, is_space,
+    push_normalized,
 };
 use crate::error::{Error, LimitKind, Result};
 use crate::limits::Limits;
@@ -64,96 +64,96 @@ impl Ns {
 /// Element and attribute names TAXII messages use: a name found here is shared instead of
 /// allocated for every element read.
 const KNOWN_NAMES: &[&str] = &[
-    "Feed",
-    "Test",
-    "more",
-    "name",
-    "Query",
-    "Detail",
-    "Target",
-    "action",
-    "negate",
-    "status",
     "Address",
-    "Content",
-    "Message",
-    "Padding",
-    "Subtype",
-    "Criteria",
-    "operator",
-    "Criterion",
-    "Parameter",
-    "Signature",
-    "available",
-    "feed_name",
-    "format_id",
-    "result_id",
-    "Collection",
-    "binding_id",
-    "message_id",
-    "subtype_id",
-    "Description",
-    "Push_Method",
-    "status_type",
-    "Poll_Request",
-    "Record_Count",
-    "Subscription",
-    "allow_asynch",
-    "relationship",
-    "service_type",
     "Allowed_Scope",
-    "Content_Block",
-    "Default_Query",
-    "Inbox_Message",
-    "Poll_Instance",
-    "Poll_Response",
-    "Response_Type",
-    "Status_Detail",
-    "capability_id",
-    "partial_count",
-    "Status_Message",
-    "in_response_to",
-    "Content_Binding",
-    "Extended_Header",
-    "Message_Binding",
-    "Poll_Parameters",
-    "Polling_Service",
-    "Preferred_Scope",
-    "Push_Parameters",
-    "Subscription_ID",
-    "Supported_Query",
-    "Timestamp_Label",
-    "collection_name",
-    "collection_type",
-    "service_version",
-    "subscription_id",
-    "Extended_Headers",
-    "Poll_Fulfillment",
-    "Protocol_Binding",
-    "Service_Instance",
     "Capability_Module",
-    "Collection_Volume",
-    "Discovery_Request",
-    "Default_Query_Info",
-    "Discovery_Response",
-    "result_part_number",
-    "Delivery_Parameters",
-    "Source_Subscription",
-    "Subscription_Service",
-    "Inclusive_End_Timestamp",
-    "Receiving_Inbox_Service",
-    "Subscription_Parameters",
-    "targeting_expression_id",
-    "Feed_Information_Request",
-    "Exclusive_Begin_Timestamp",
-    "Feed_Information_Response",
-    "Inclusive_Begin_Timestamp",
-    "Targeting_Expression_Info",
-    "Destination_Collection_Name",
+    "Collection",
     "Collection_Information_Request",
     "Collection_Information_Response",
+    "Collection_Volume",
+    "Content",
+    "Content_Binding",
+    "Content_Block",
+    "Criteria",
+    "Criterion",
+    "Default_Query",
+    "Default_Query_Info",
+    "Delivery_Parameters",
+    "Description",
+    "Destination_Collection_Name",
+    "Detail",
+    "Discovery_Request",
+    "Discovery_Response",
+    "Exclusive_Begin_Timestamp",
+    "Extended_Header",
+    "Extended_Headers",
+    "Feed",
+    "Feed_Information_Request",
+    "Feed_Information_Response",
+    "Inbox_Message",
+    "Inclusive_Begin_Timestamp",
+    "Inclusive_End_Timestamp",
+    "Message",
+    "Message_Binding",
+    "Padding",
+    "Parameter",
+    "Poll_Fulfillment",
+    "Poll_Instance",
+    "Poll_Parameters",
+    "Poll_Request",
+    "Poll_Response",
+    "Polling_Service",
+    "Preferred_Scope",
+    "Protocol_Binding",
+    "Push_Method",
+    "Push_Parameters",
+    "Query",
+    "Receiving_Inbox_Service",
+    "Record_Count",
+    "Response_Type",
+    "Service_Instance",
+    "Signature",
+    "Source_Subscription",
+    "Status_Detail",
+    "Status_Message",
+    "Subscription",
+    "Subscription_ID",
     "Subscription_Management_Request",
     "Subscription_Management_Response",
+    "Subscription_Parameters",
+    "Subscription_Service",
+    "Subtype",
+    "Supported_Query",
+    "Target",
+    "Targeting_Expression_Info",
+    "Test",
+    "Timestamp_Label",
+    "action",
+    "allow_asynch",
+    "available",
+    "binding_id",
+    "capability_id",
+    "collection_name",
+    "collection_type",
+    "feed_name",
+    "format_id",
+    "in_response_to",
+    "message_id",
+    "more",
+    "name",
+    "negate",
+    "operator",
+    "partial_count",
+    "relationship",
+    "result_id",
+    "result_part_number",
+    "service_type",
+    "service_version",
+    "status",
+    "status_type",
+    "subscription_id",
+    "subtype_id",
+    "targeting_expression_id",
 ];
 
 /// Slots of the open-addressing table over [`KNOWN_NAMES`] (a power of two, at least four
@@ -477,8 +477,6 @@ pub(crate) fn check_fragment(fragment: &[u8]) -> std::result::Result<(), String>
     Ok(())
 }
 
-/// Captures the inner content of the element the reader just opened (see [`capture`]), then
-/// moves the reader past it and reads the element's end tag, whose name the reader checks.
 /// Where [`TreeBuilder::run`] stopped.
 pub(super) enum Step {
     /// The whole document was read: its root element.
@@ -620,31 +618,19 @@ impl<'a> TreeBuilder<'a> {
             }
             return Err(doc.xml_err(at as u64, "text outside the root element"));
         };
-        let bytes = raw.as_bytes();
-        if memchr2(b'&', b'\r', bytes).is_none() {
+        if memchr2(b'&', b'\r', raw.as_bytes()).is_none() {
             return push_text(doc, element, raw, at as u64);
         }
-        // References resolved and line ends normalised (CRLF and CR become LF).
+        // References resolved; the runs between them with their line ends normalised.
         let mut decoded = String::with_capacity(raw.len());
-        let mut copied = 0;
-        while let Some(hit) = memchr2(b'&', b'\r', bytes.get(copied..).unwrap_or_default()) {
-            let offset = copied + hit;
-            decoded.push_str(raw.get(copied..offset).unwrap_or_default());
-            if bytes.get(offset) == Some(&b'&') {
-                let (after, c) = check_reference(doc, self.markup.rest(0), at + offset)?;
-                decoded.push(c);
-                copied = after - at;
-            } else {
-                decoded.push('\n');
-                copied = offset
-                    + if bytes.get(offset + 1) == Some(&b'\n') {
-                        2
-                    } else {
-                        1
-                    };
-            }
+        let mut from = at;
+        while let Some(amp) = memchr(b'&', self.markup.slice((from, end))).map(|i| from + i) {
+            push_normalized(&mut decoded, self.markup.text((from, amp)));
+            let (after, c) = self.markup.reference(doc, amp)?;
+            decoded.push(c);
+            from = after;
         }
-        decoded.push_str(raw.get(copied..).unwrap_or_default());
+        push_normalized(&mut decoded, self.markup.text((from, end)));
         push_text(doc, element, &decoded, at as u64)
     }
 
