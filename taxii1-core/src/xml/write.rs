@@ -16,88 +16,78 @@ pub(crate) fn prefix(version: Version) -> &'static str {
 /// Appends `value` escaped for a double-quoted attribute (tab, LF and CR as character
 /// references so they survive attribute-value normalisation).
 pub(crate) fn escape_attr_into(value: &str, out: &mut Vec<u8>) {
-    let mut last = 0;
-    for (i, b) in value.bytes().enumerate() {
-        let replacement: &[u8] = match b {
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'&' => b"&amp;",
-            b'"' => b"&quot;",
-            b'\t' => b"&#9;",
-            b'\n' => b"&#10;",
-            b'\r' => b"&#13;",
-            _ => continue,
-        };
-        out.extend_from_slice(value.as_bytes().get(last..i).unwrap_or_default());
-        out.extend_from_slice(replacement);
-        last = i + 1;
-    }
-    out.extend_from_slice(value.as_bytes().get(last..).unwrap_or_default());
+    let bytes = value.as_bytes();
+    replace_into(bytes, 0..bytes.len(), out, |b| match b {
+        b'<' => Some(b"&lt;"),
+        b'>' => Some(b"&gt;"),
+        b'&' => Some(b"&amp;"),
+        b'"' => Some(b"&quot;"),
+        b'\t' => Some(b"&#9;"),
+        b'\n' => Some(b"&#10;"),
+        b'\r' => Some(b"&#13;"),
+        _ => None,
+    });
 }
 
 /// Appends `text` escaped for character data (CR as a reference so it is not normalised away).
 pub(crate) fn escape_text_into(text: &str, out: &mut Vec<u8>) {
+    let bytes = text.as_bytes();
+    let replacement = |b| match b {
+        b'<' => Some(&b"&lt;"[..]),
+        b'>' => Some(&b"&gt;"[..]),
+        b'&' => Some(&b"&amp;"[..]),
+        b'\r' => Some(&b"&#13;"[..]),
+        _ => None,
+    };
     // Without CR (almost always), the three other specials are found with a vector search.
-    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
-        let bytes = text.as_bytes();
-        let mut last = 0;
-        for i in memchr::memchr3_iter(b'<', b'>', b'&', bytes) {
-            let replacement: &[u8] = match bytes.get(i) {
-                Some(b'<') => b"&lt;",
-                Some(b'>') => b"&gt;",
-                _ => b"&amp;",
-            };
-            out.extend_from_slice(bytes.get(last..i).unwrap_or_default());
-            out.extend_from_slice(replacement);
-            last = i + 1;
-        }
-        out.extend_from_slice(bytes.get(last..).unwrap_or_default());
-        return;
+    if memchr::memchr(b'\r', bytes).is_none() {
+        replace_into(
+            bytes,
+            memchr::memchr3_iter(b'<', b'>', b'&', bytes),
+            out,
+            replacement,
+        );
+    } else {
+        replace_into(bytes, 0..bytes.len(), out, replacement);
     }
+}
+
+/// Appends `bytes` to `out` with the byte at each of `candidates` (ascending offsets) replaced
+/// by what `replacement` gives for it, if anything.
+fn replace_into<'r>(
+    bytes: &[u8],
+    candidates: impl Iterator<Item = usize>,
+    out: &mut Vec<u8>,
+    replacement: impl Fn(u8) -> Option<&'r [u8]>,
+) {
     let mut last = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let replacement: &[u8] = match b {
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'&' => b"&amp;",
-            b'\r' => b"&#13;",
-            _ => continue,
+    for i in candidates {
+        let Some(with) = bytes.get(i).and_then(|&b| replacement(b)) else {
+            continue;
         };
-        out.extend_from_slice(text.as_bytes().get(last..i).unwrap_or_default());
-        out.extend_from_slice(replacement);
+        out.extend_from_slice(bytes.get(last..i).unwrap_or_default());
+        out.extend_from_slice(with);
         last = i + 1;
     }
-    out.extend_from_slice(text.as_bytes().get(last..).unwrap_or_default());
+    out.extend_from_slice(bytes.get(last..).unwrap_or_default());
 }
 
 /// Checks that `text` holds only characters XML 1.0 can carry (no C0 controls but tab, LF and
-/// CR; no U+FFFE or U+FFFF). A byte scan: both exclusions are recognisable from single bytes.
+/// CR; no U+FFFE or U+FFFF), with the reader's check, which also says where the culprit is.
 fn check_chars(field: &'static str, text: &str) -> Result<()> {
-    // The reader's vectorised check clears almost every text; the byte scan names the culprit.
-    if super::read::check_chars(text).is_ok() {
+    let Err(at) = super::read::check_chars(text) else {
         return Ok(());
-    }
+    };
     let bytes = text.as_bytes();
-    let bad = bytes.iter().enumerate().find_map(|(i, &b)| {
-        if b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r' {
-            Some(u32::from(b))
-        } else if b == 0xEF {
-            match bytes.get(i + 1..i + 3) {
-                Some([0xBF, 0xBE]) => Some(0xFFFE),
-                Some([0xBF, 0xBF]) => Some(0xFFFF),
-                _ => None,
-            }
-        } else {
-            None
-        }
-    });
-    match bad {
-        None => Ok(()),
-        Some(c) => Err(Error::InvalidField {
-            field,
-            reason: format!("character U+{c:04X} cannot be written in XML"),
-        }),
-    }
+    let c = match bytes.get(at..at + 3) {
+        Some([0xEF, 0xBF, 0xBE]) => 0xFFFE,
+        Some([0xEF, 0xBF, 0xBF]) => 0xFFFF,
+        _ => bytes.get(at).map_or(0, |&b| u32::from(b)),
+    };
+    Err(Error::InvalidField {
+        field,
+        reason: format!("character U+{c:04X} cannot be written in XML"),
+    })
 }
 
 /// A compact XML writer for one message.
