@@ -647,19 +647,11 @@ fn parse_max_mib_raises_or_lowers_the_message_limit() {
     assert!(
         String::from_utf8_lossy(&default.stdout).contains("content_blocks=1 content_bytes=1572864")
     );
-    let lowered = taxii(&["parse", "--summary", "--max-mib", "1", file]);
-    assert_eq!(lowered.status.code(), Some(1));
-    assert!(
-        stderr(&lowered).contains("MessageBytes"),
-        "{}",
-        stderr(&lowered)
-    );
-    let above_cap = taxii(&["parse", "--summary", "--max-mib", "101", file]);
-    assert_eq!(above_cap.status.code(), Some(2));
-    assert!(
-        stderr(&above_cap).contains("--max-mib 101"),
-        "{}",
-        stderr(&above_cap)
-    );
+    // Over the lowered limit the message is refused (exit 1); above the cap, the option (exit 2).
+    for (mib, code, reason) in [("1", 1, "MessageBytes"), ("101", 2, "--max-mib 101")] {
+        let refused = taxii(&["parse", "--summary", "--max-mib", mib, file]);
+        assert_eq!(refused.status.code(), Some(code), "--max-mib {mib}");
+        assert!(stderr(&refused).contains(reason), "{}", stderr(&refused));
+    }
     std::fs::remove_file(&path).unwrap();
 }
