@@ -53,9 +53,11 @@ fn hex16(digits: [u8; 16]) -> Option<u64> {
     (seen <= 15).then_some(value)
 }
 
-/// The number a hyphenated UUID spells (either case); `None` unless `text` is 36 bytes with
-/// hyphens at 8, 13, 18 and 23 and hexadecimal digits everywhere else.
-fn uuid_digits(text: &[u8]) -> Option<u128> {
+/// The 128-bit number a hyphenated UUID spells (either case), or `None` when `text` is not a
+/// UUID (36 bytes, hyphens at 8, 13, 18 and 23, hexadecimal digits elsewhere). Two spellings
+/// give the same number exactly when their lower-case texts are equal, so the graph keys
+/// entities by it without allocating.
+pub(crate) fn uuid_value(text: &[u8]) -> Option<u128> {
     let t: &[u8; UUID_LEN] = text.try_into().ok()?;
     if t[8] != b'-' || t[13] != b'-' || t[18] != b'-' || t[23] != b'-' {
         return None;
@@ -98,13 +100,6 @@ pub fn reference_uuid(reference: &str) -> Option<String> {
         .find(|candidate| is_uuid(candidate))
         .and_then(|candidate| std::str::from_utf8(candidate).ok())
         .map(str::to_ascii_lowercase)
-}
-
-/// The 128-bit number a hyphenated UUID spells (either case), or `None` when `text` is not a
-/// UUID. Two spellings give the same number exactly when their lower-case texts are equal, so
-/// the graph keys entities by it without allocating.
-pub(crate) fn uuid_value(text: &[u8]) -> Option<u128> {
-    uuid_digits(text)
 }
 
 /// [`reference_uuid`] as a number: the last UUID in the text, without allocating.
@@ -183,7 +178,7 @@ impl EntityId {
     /// The id as a number, the key the graph uses: equal exactly when [`EntityId::uuid`] is.
     pub(crate) fn value(&self) -> u128 {
         // Construction checked the form, so there is always a number.
-        uuid_digits(self.0.as_bytes()).unwrap_or(0)
+        uuid_value(self.0.as_bytes()).unwrap_or(0)
     }
 }
 

@@ -19,6 +19,16 @@ fn entity(uuid: &str, entity_type: EntityType) -> Entity {
         .build()
 }
 
+/// A stub for an incident held by another platform.
+fn remote_incident() -> Entity {
+    stub(
+        id(REMOTE_INCIDENT),
+        &EntityType::INCIDENT,
+        "https://carol.example.net",
+        "r",
+    )
+}
+
 fn rel(n: u8, source: &Entity, key: RelationKey, target: &Entity) -> Entity {
     relation(EntityId::from_bytes([n; 16]), source, key, target)
 }
@@ -56,12 +66,7 @@ fn relation_links_both_directions() {
 #[test]
 fn stub_only_targets_are_dangling_outside_the_dataset() {
     let indicator = entity(INDICATOR, EntityType::INDICATOR);
-    let remote = stub(
-        id(REMOTE_INCIDENT),
-        &EntityType::INCIDENT,
-        "https://carol.example.net",
-        "r",
-    );
+    let remote = remote_incident();
     let link = rel(2, &remote, RelationKey::RELATED_INDICATORS, &indicator);
     let entities = [indicator, remote, link];
     let dataset = Dataset::from_entities(&entities);
@@ -84,12 +89,7 @@ fn stub_only_targets_are_dangling_outside_the_dataset() {
 #[test]
 fn a_second_package_resolves_a_stub() {
     let indicator = entity(INDICATOR, EntityType::INDICATOR);
-    let remote = stub(
-        id(REMOTE_INCIDENT),
-        &EntityType::INCIDENT,
-        "https://carol.example.net",
-        "r",
-    );
+    let remote = remote_incident();
     let link = rel(3, &remote, RelationKey::RELATED_INDICATORS, &indicator);
     let full_incident = entity(REMOTE_INCIDENT, EntityType::INCIDENT);
     let entities = [indicator, remote, link, full_incident];
@@ -283,12 +283,7 @@ fn entities_with_incident_link_agrees_with_has_linked_incident() {
     let incident = entity(INCIDENT, EntityType::INCIDENT);
     let indicator = entity(INDICATOR, EntityType::INDICATOR);
     let other = entity(OTHER, EntityType::INDICATOR);
-    let remote = stub(
-        id(REMOTE_INCIDENT),
-        &EntityType::INCIDENT,
-        "https://carol.example.net",
-        "r",
-    );
+    let remote = remote_incident();
     let link = rel(1, &incident, RelationKey::RELATED_INDICATORS, &indicator);
     let dangling = rel(2, &remote, RelationKey::RELATED_INDICATORS, &other);
     let entities = [incident, indicator, other, remote, link, dangling];
