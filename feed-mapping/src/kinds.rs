@@ -313,14 +313,7 @@ pub fn kind_for_type(misp_type: &str, value: &str) -> Option<ExtractKind> {
 /// # Errors
 /// A short description of what is wrong (empty value, wrong hash length, not an IP address, …).
 pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
-    // Most values have printable ASCII at both ends, which `trim` would keep.
-    let bytes = value.as_bytes();
-    let kept = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
-    let value = if kept(bytes.first()) && kept(bytes.last()) {
-        value
-    } else {
-        value.trim()
-    };
+    let value = value.trim();
     if value.is_empty() {
         return Err("empty value".into());
     }
@@ -387,14 +380,11 @@ pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
             }
         }
         "domain" | "hostname" => {
-            let allowed = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-' | '_');
-            // ASCII names (nearly all) are checked byte by byte; others char by char.
-            let ascii_name = value
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
-            if value.bytes().any(|b| b == b'.')
+            if value.contains('.')
                 && !value.starts_with('.')
-                && (ascii_name || value.chars().all(allowed))
+                && value
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
             {
                 Ok(value.to_owned())
             } else {
@@ -465,8 +455,8 @@ pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
 }
 
 fn check_ip(value: &str) -> Result<(), String> {
-    let (address, prefix) = match value.bytes().position(|b| b == b'/') {
-        Some(at) => (value.get(..at).unwrap_or_default(), value.get(at + 1..)),
+    let (address, prefix) = match value.split_once('/') {
+        Some((address, prefix)) => (address, Some(prefix)),
         None => (value, None),
     };
     let max = if address.parse::<Ipv4Addr>().is_ok() {
