@@ -1031,28 +1031,27 @@ fn map_incident(
     // from `first`).
     let first = event.attributes.len();
     let mut seen = ListIndex::with_capacity(most);
-    // Lists reused from one contributor to the next.
+    // The observables of one contributor (the list is reused for the next).
     let mut found = Vec::new();
-    let mut mapped_list = Vec::new();
     for entity in contributors {
         let mut member = context.member(entity);
         found.clear();
         push_observables(entity, &mut found);
+        let mut mapped_list = Vec::with_capacity(found.len());
         for observable in &found {
             match map_observable(observable) {
                 Ok(mapped) => mapped_list.push(mapped),
                 Err(reason) => skipped.extract(entity, observable, reason),
             }
         }
-        let (mut objects, mut simple) = if options.objects {
-            let list = std::mem::take(&mut mapped_list);
-            let grouped = crate::objects::group(&mut member, list, &context);
+        let (mut objects, simple) = if options.objects {
+            let grouped = crate::objects::group(&mut member, mapped_list, &context);
             (grouped.objects, grouped.rest)
         } else {
-            (Vec::new(), std::mem::take(&mut mapped_list))
+            (Vec::new(), mapped_list)
         };
         let mut attribute_uuids = Vec::new();
-        for mapped in simple.drain(..) {
+        for mapped in simple {
             let hash = seen.hash(&(mapped.misp_type, mapped.value.as_str()));
             let attributes = &event.attributes;
             let duplicate = seen.contains(hash, |at| {
@@ -1072,7 +1071,6 @@ fn map_incident(
                 event.attributes.push(attribute);
             }
         }
-        mapped_list = simple;
         crate::objects::link(&mut objects, &attribute_uuids);
         event.objects.extend(objects);
     }
