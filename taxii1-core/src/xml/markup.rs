@@ -273,10 +273,11 @@ impl<'b> Markup<'b> {
     #[inline]
     pub(super) fn end_tag(&self, doc: &Doc<'_>, tag: usize, expected: &[u8]) -> Result<usize> {
         // The expected name is known: compare it instead of scanning for where a name ends.
+        // When it is there, the end tag matches; otherwise the name is scanned for the error.
         let after = tag + 2 + expected.len();
-        let name_end = if self.rest(tag + 2).starts_with(expected)
-            && !self.at(after).is_some_and(is_name_byte)
-        {
+        let matches =
+            self.rest(tag + 2).starts_with(expected) && !self.at(after).is_some_and(is_name_byte);
+        let name_end = if matches {
             after
         } else {
             self.name(doc, tag + 2)?
@@ -285,7 +286,7 @@ impl<'b> Markup<'b> {
         if self.at(close) != Some(b'>') {
             return Err(doc.xml_err(tag as u64, "malformed end tag"));
         }
-        if self.slice((tag + 2, name_end)) != expected {
+        if !matches {
             return Err(doc.xml_err(
                 tag as u64,
                 format!(

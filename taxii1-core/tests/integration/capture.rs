@@ -28,6 +28,17 @@ fn malformed_content_is_refused_with_the_reason_and_offset() {
     let base = ROOT_OPEN.len() as u64;
     let cases: &[(&str, &str, u64)] = &[
         ("<a></b>", "does not match", 3),
+        // The expected name followed by more name bytes, and a prefix of the expected name.
+        (
+            "<a></ab>",
+            "end tag `</ab>` does not match the start tag `<a>`",
+            3,
+        ),
+        (
+            "<ab></a>",
+            "end tag `</a>` does not match the start tag `<ab>`",
+            4,
+        ),
         ("<a>", "does not match the start tag `<a>`", 3),
         ("<a x=\"1\" x=\"2\"/>", "duplicate attribute `x`", 9),
         ("<a x=\"<\"/>", "`<` in an attribute value", 6),
