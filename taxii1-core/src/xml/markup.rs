@@ -182,6 +182,9 @@ impl<'b> Markup<'b> {
     ) -> Result<StartTag> {
         let name = (tag + 1, self.name(doc, tag + 1)?);
         attrs.clear();
+        // One bit per attribute-name length seen (modulo 64): a name whose length bit is clear
+        // cannot repeat an earlier one, so most attributes skip the duplicate comparison.
+        let mut lengths = 0u64;
         let mut at = name.1;
         loop {
             let after_space = self.skip_space(at);
@@ -205,7 +208,7 @@ impl<'b> Markup<'b> {
                     return Err(doc.xml_err(after_space as u64, "malformed start tag"));
                 }
                 Some(_) => {
-                    let attr = self.attribute(doc, after_space, attrs)?;
+                    let attr = self.attribute(doc, after_space, attrs, &mut lengths)?;
                     at = attr.value.1 + 1;
                     attrs.push(attr);
                 }
@@ -213,9 +216,15 @@ impl<'b> Markup<'b> {
         }
     }
 
-    /// One attribute at `from`, not yet in `seen`.
+    /// One attribute at `from`, not yet in `seen` (whose name lengths `lengths` marks).
     #[inline]
-    fn attribute(&self, doc: &Doc<'_>, from: usize, seen: &[RawAttr]) -> Result<RawAttr> {
+    fn attribute(
+        &self,
+        doc: &Doc<'_>,
+        from: usize,
+        seen: &[RawAttr],
+        lengths: &mut u64,
+    ) -> Result<RawAttr> {
         if seen.len() >= doc.limits.max_attributes() {
             return Err(doc.limit(LimitKind::Attributes, from as u64));
         }
@@ -259,7 +268,10 @@ impl<'b> Markup<'b> {
             return Err(doc.limit(LimitKind::TextBytes, from as u64));
         }
         let key = self.slice(name);
-        if seen.iter().any(|a| self.slice(a.name) == key) {
+        let length_bit = 1u64 << (key.len() % 64);
+        let maybe_seen = *lengths & length_bit != 0;
+        *lengths |= length_bit;
+        if maybe_seen && seen.iter().any(|a| self.slice(a.name) == key) {
             return Err(doc.xml_err(
                 from as u64,
                 format!("duplicate attribute `{}`", self.text(name)),

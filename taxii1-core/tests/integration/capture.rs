@@ -41,6 +41,12 @@ fn malformed_content_is_refused_with_the_reason_and_offset() {
         ),
         ("<a>", "does not match the start tag `<a>`", 3),
         ("<a x=\"1\" x=\"2\"/>", "duplicate attribute `x`", 9),
+        // A duplicate after another name of the same length.
+        (
+            "<a xy=\"1\" ab=\"2\" xy=\"3\"/>",
+            "duplicate attribute `xy`",
+            17,
+        ),
         ("<a x=\"<\"/>", "`<` in an attribute value", 6),
         ("<a x=1/>", "without quotes", 5),
         ("<a x=\"1\"y=\"2\"/>", "malformed start tag", 8),
