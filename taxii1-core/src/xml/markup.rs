@@ -386,10 +386,12 @@ impl<'b> Markup<'b> {
 /// resolved, and tab, CR and LF normalised to spaces (XML attribute-value normalisation).
 /// Borrows the input when there is nothing to decode.
 pub(super) fn decode_attribute(raw: &str) -> Cow<'_, str> {
-    if !raw
-        .bytes()
-        .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
-    {
+    // A fold without an early exit, which the compiler turns into vector compares: values are
+    // namespace URIs and ids, scanned whole anyway when nothing needs decoding.
+    let needs_decoding = raw.bytes().fold(false, |found, b| {
+        found | matches!(b, b'&' | b'\t' | b'\n' | b'\r')
+    });
+    if !needs_decoding {
         return Cow::Borrowed(raw);
     }
     let mut out = String::with_capacity(raw.len());
