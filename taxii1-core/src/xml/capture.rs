@@ -281,7 +281,8 @@ impl<'b> Scanner<'b> {
                 .filter_map(|&i| doc.bindings.get(i));
             let Some(prefix) = outside
                 .map(|binding| binding.prefix.as_bytes())
-                .find(|prefix| value.starts_with(prefix) && value.get(prefix.len()) == Some(&b':'))
+                // The colon first: one byte tells most values apart without a comparison call.
+                .find(|prefix| value.get(prefix.len()) == Some(&b':') && value.starts_with(prefix))
             else {
                 continue;
             };
