@@ -338,13 +338,12 @@ fn check_prefix<'d>(
         }
         Some(_) => Ok(None),
         None if prefix.is_empty() => Ok(None),
-        None => Err(doc.xml_err(
-            position as u64,
+        None => Err(doc.xml_err_with(position as u64, || {
             format!(
                 "undeclared namespace prefix `{}`",
                 String::from_utf8_lossy(prefix)
-            ),
-        )),
+            )
+        })),
     }
 }
 

@@ -272,10 +272,9 @@ impl<'b> Markup<'b> {
         let maybe_seen = *lengths & length_bit != 0;
         *lengths |= length_bit;
         if maybe_seen && seen.iter().any(|a| self.slice(a.name) == key) {
-            return Err(doc.xml_err(
-                from as u64,
-                format!("duplicate attribute `{}`", self.text(name)),
-            ));
+            return Err(doc.xml_err_with(from as u64, || {
+                format!("duplicate attribute `{}`", self.text(name))
+            }));
         }
         Ok(RawAttr { name, value })
     }
@@ -299,14 +298,13 @@ impl<'b> Markup<'b> {
             return Err(doc.xml_err(tag as u64, "malformed end tag"));
         }
         if !matches {
-            return Err(doc.xml_err(
-                tag as u64,
+            return Err(doc.xml_err_with(tag as u64, || {
                 format!(
                     "end tag `</{}>` does not match the start tag `<{}>`",
                     self.text((tag + 2, name_end)),
                     String::from_utf8_lossy(expected)
-                ),
-            ));
+                )
+            }));
         }
         Ok(close + 1)
     }
@@ -372,13 +370,14 @@ impl<'b> Markup<'b> {
         if let Some(c) = resolve(name).filter(|&c| is_xml_char(c)) {
             return Ok((end, c));
         }
-        let name = String::from_utf8_lossy(name);
-        let reason = if name.starts_with('#') {
-            format!("character reference `&{name};` to a character XML forbids")
-        } else {
-            format!("entity reference `&{name};` is not allowed (no DTD)")
-        };
-        Err(doc.xml_err(at as u64, reason))
+        Err(doc.xml_err_with(at as u64, || {
+            let name = String::from_utf8_lossy(name);
+            if name.starts_with('#') {
+                format!("character reference `&{name};` to a character XML forbids")
+            } else {
+                format!("entity reference `&{name};` is not allowed (no DTD)")
+            }
+        }))
     }
 }
 
@@ -469,10 +468,9 @@ pub(super) fn declare<'a>(doc: &mut Doc<'a>, m: Markup<'a>, attrs: &[RawAttr]) -
         let prefix = m.text(attr.name).get(5..).unwrap_or_default();
         let prefix = prefix.strip_prefix(':').unwrap_or(prefix);
         if key != b"xmlns" && uri.is_empty() {
-            return Err(doc.xml_err(
-                attr.name.0 as u64,
-                format!("empty namespace for prefix `{prefix}`"),
-            ));
+            return Err(doc.xml_err_with(attr.name.0 as u64, || {
+                format!("empty namespace for prefix `{prefix}`")
+            }));
         }
         doc.bindings.push(super::read::Binding {
             prefix: Cow::Borrowed(prefix),

@@ -296,6 +296,10 @@ pub(super) struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
+    /// A well-formedness error at `offset` of the body. Cold and out of line: the readers'
+    /// hot functions keep only a call on their error paths, not the string building.
+    #[cold]
+    #[inline(never)]
     pub(super) fn xml_err(&self, offset: u64, reason: impl Into<String>) -> Error {
         Error::Xml {
             offset: offset + self.skew,
@@ -303,6 +307,17 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// [`Doc::xml_err`] with a reason formatted only when the error happens: the hot
+    /// functions then carry no formatting code of their own.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn xml_err_with(&self, offset: u64, reason: impl FnOnce() -> String) -> Error {
+        self.xml_err(offset, reason())
+    }
+
+    /// A limit exceeded at `offset` of the body (cold, like [`Doc::xml_err`]).
+    #[cold]
+    #[inline(never)]
     pub(super) fn limit(&self, limit: LimitKind, offset: u64) -> Error {
         Error::LimitExceeded {
             limit,
@@ -814,9 +829,9 @@ fn resolve_name(doc: &Doc<'_>, qname: &str, position: u64, element: bool) -> Res
         Some(prefix) => match doc.lookup(prefix) {
             Some((_, uri)) => Ns::from_uri(uri),
             None => {
-                return Err(
-                    doc.xml_err(position, format!("undeclared namespace prefix `{prefix}`"))
-                );
+                return Err(doc.xml_err_with(position, || {
+                    format!("undeclared namespace prefix `{prefix}`")
+                }));
             }
         },
         None if element => doc
