@@ -275,7 +275,7 @@ fn assert_expected_feed(dir: &Path) {
             .iter()
             .map(|a| {
                 (
-                    a.attribute_type.as_str(),
+                    &*a.attribute_type,
                     a.value.as_str(),
                     a.to_ids.unwrap_or(false),
                 )

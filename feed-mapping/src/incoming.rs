@@ -247,7 +247,7 @@ fn map_event(
                 Err(reason) => skipped.push(IncomingSkipped {
                     event: key.clone(),
                     attribute_uuid: attribute.uuid.clone(),
-                    attribute_type: attribute.attribute_type.clone(),
+                    attribute_type: attribute.attribute_type.clone().into_owned(),
                     value: attribute.value.clone(),
                     reason,
                 }),
@@ -297,12 +297,13 @@ fn extract_for(attribute: &Attribute) -> Result<Extract, String> {
     }
     extract.extra.insert(
         MISP_TYPE_MEMBER.into(),
-        Value::String(attribute.attribute_type.clone()),
+        Value::String(attribute.attribute_type.clone().into_owned()),
     );
     if let Some(category) = &attribute.category {
-        extract
-            .extra
-            .insert(MISP_CATEGORY_MEMBER.into(), Value::String(category.clone()));
+        extract.extra.insert(
+            MISP_CATEGORY_MEMBER.into(),
+            Value::String(category.clone().into_owned()),
+        );
     }
     Ok(extract)
 }

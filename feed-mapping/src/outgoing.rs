@@ -66,6 +66,7 @@ use eiq_json::{
     Classification, Entity, EntityType, ExtractConfidence, ExtractKind, LinkType, Tlp,
     reference_uuid,
 };
+use misp_model::describe_types::builtin_name;
 use misp_model::{Attribute, Distribution, Event, Org, Tag};
 use serde_json::{Value, json};
 
@@ -748,8 +749,11 @@ fn push_observables<'e>(entity: &'e Entity, list: &mut Vec<Observable<'e>>) {
 #[derive(Debug, Clone)]
 pub(crate) struct Mapped<'e> {
     pub(crate) observable: Observable<'e>,
-    pub(crate) misp_type: &'e str,
-    pub(crate) category: &'e str,
+    /// The type: a name of the kind table or of the built-in describeTypes (`'static`, so the
+    /// attribute holds it without a copy).
+    pub(crate) misp_type: &'static str,
+    /// The category, `'static` like the type.
+    pub(crate) category: &'static str,
     pub(crate) value: String,
 }
 
@@ -782,10 +786,10 @@ pub(crate) fn map_observable<'e>(observable: &Observable<'e>) -> Result<Mapped<'
 }
 
 /// The MISP type and category of an observable whose kind maps to `target`.
-fn type_and_category<'e>(
-    observable: &Observable<'e>,
+fn type_and_category(
+    observable: &Observable<'_>,
     target: kinds::MispTarget,
-) -> (&'e str, &'e str) {
+) -> (&'static str, &'static str) {
     if observable.misp_type.is_none() && observable.misp_category.is_none() {
         // describeTypes allows every type/category pair of the kind table (its tests check
         // that), so an extract with no MISP hints takes the pair as it is.
@@ -796,12 +800,13 @@ fn type_and_category<'e>(
 }
 
 /// [`type_and_category`] by describeTypes, for extracts with MISP hints.
-fn hinted_type_and_category<'e>(
-    observable: &Observable<'e>,
+fn hinted_type_and_category(
+    observable: &Observable<'_>,
     target: kinds::MispTarget,
-) -> (&'e str, &'e str) {
+) -> (&'static str, &'static str) {
     // An extract that came from MISP keeps its original type when that type maps back to the
-    // same kind (ip-src stays ip-src), and its category when the type allows it.
+    // same kind (ip-src stays ip-src), and its category when the type allows it. Every name
+    // the built-in table knows or allows is one of its own (`builtin_name` finds them all).
     let table = misp_model::describe_types::DescribeTypes::builtin();
     let misp_type = observable
         .misp_type
@@ -809,10 +814,12 @@ fn hinted_type_and_category<'e>(
             table.is_known_type(hint)
                 && kinds::kind_for_type(hint, &observable.value).as_ref() == Some(observable.kind)
         })
+        .and_then(builtin_name)
         .unwrap_or(target.misp_type);
     let category = observable
         .misp_category
         .filter(|hint| table.category_allows(hint, misp_type))
+        .and_then(builtin_name)
         .or_else(|| {
             table
                 .category_allows(target.category, misp_type)
@@ -821,7 +828,7 @@ fn hinted_type_and_category<'e>(
         .or_else(|| {
             table
                 .defaults(misp_type)
-                .map(|d| d.default_category.as_str())
+                .and_then(|d| builtin_name(&d.default_category))
         })
         .unwrap_or(target.category);
     (misp_type, category)
@@ -903,7 +910,7 @@ impl MemberContext<'_> {
         let observable = &mapped.observable;
         let mut attribute = Attribute::new(mapped.misp_type, mapped.value);
         attribute.uuid = Some(uuid);
-        attribute.category = Some(mapped.category.to_owned());
+        attribute.category = Some(Cow::Borrowed(mapped.category));
         attribute.to_ids = Some(markings::to_ids(
             observable.classification,
             observable.confidence,

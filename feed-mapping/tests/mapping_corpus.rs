@@ -39,7 +39,7 @@ fn type_values(outcome: &MappingOutcome) -> Vec<(String, String)> {
     outcome.events[0]
         .attributes
         .iter()
-        .map(|a| (a.attribute_type.clone(), a.value.clone()))
+        .map(|a| (a.attribute_type.clone().into_owned(), a.value.clone()))
         .collect()
 }
 

@@ -1,5 +1,7 @@
 //! Attributes: one typed indicator or piece of context (`ip-dst` `203.0.113.7`).
 
+use std::borrow::Cow;
+
 use crate::galaxy::Galaxy;
 use crate::shadow_attribute::ShadowAttribute;
 use crate::sighting::Sighting;
@@ -17,9 +19,16 @@ wire_struct! {
         /// Instance-local numeric id.
         pub id: Option<u64> = "id",
         /// The attribute type, e.g. `ip-dst` or `filename|md5`.
-        pub attribute_type: String = "type",
-        /// The category, e.g. `Network activity` (must allow the type).
-        pub category: Option<String> = "category",
+        ///
+        /// A `Cow` because almost every attribute has one of describeTypes' few names: the
+        /// readers hold a built-in name borrowed (`'static`, see
+        /// [`crate::describe_types::builtin_name`]) instead of one heap copy per attribute, and so
+        /// can code that builds attributes from fixed names; any other name is owned as read.
+        /// Compare and read it as text (`attribute_type == "ip-dst"`, `&*attribute_type`).
+        pub attribute_type: Cow<'static, str> = "type",
+        /// The category, e.g. `Network activity` (must allow the type). A built-in name is held
+        /// borrowed, any other owned, as for [`Attribute::attribute_type`].
+        pub category: Option<Cow<'static, str>> = "category",
         /// Whether IDS exports should use the value.
         pub to_ids: Option<bool> = "to_ids",
         /// Stable identity across instances (MISP lower-cases it).
@@ -64,7 +73,9 @@ wire_struct! {
 impl Attribute {
     /// An attribute of `attribute_type` with `value`; everything else unset (MISP's defaults
     /// apply, or use [`crate::describe_types::DescribeTypes::apply_defaults`]).
-    pub fn new(attribute_type: impl Into<String>, value: impl Into<String>) -> Self {
+    ///
+    /// A `&'static str` type is held borrowed, a `String` owned (as given: no table lookup).
+    pub fn new(attribute_type: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Self {
         Self {
             attribute_type: attribute_type.into(),
             value: value.into(),
@@ -79,9 +90,9 @@ impl Attribute {
         self
     }
 
-    /// The same attribute with a category.
+    /// The same attribute with a category (a `&'static str` held borrowed, a `String` owned).
     #[must_use]
-    pub fn with_category(mut self, category: impl Into<String>) -> Self {
+    pub fn with_category(mut self, category: impl Into<Cow<'static, str>>) -> Self {
         self.category = Some(category.into());
         self
     }

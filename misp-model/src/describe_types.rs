@@ -14,6 +14,26 @@ use crate::attribute::Attribute;
 use crate::error::{Error, Result};
 
 mod builtin;
+mod names;
+
+pub(crate) use names::{intern, intern_owned};
+
+/// The built-in table's own `'static` copy of `name`, when `name` is one of its attribute types
+/// or categories (exactly, case included); `None` otherwise.
+///
+/// [`Attribute`]'s `type` and `category` hold such names borrowed instead of copied; this is
+/// how the readers find them, and how a caller can do the same for names it builds.
+///
+/// ```
+/// use misp_model::describe_types::builtin_name;
+///
+/// assert_eq!(builtin_name(&String::from("ip-dst")), Some("ip-dst"));
+/// assert_eq!(builtin_name("Network activity"), Some("Network activity"));
+/// assert_eq!(builtin_name("x-custom"), None);
+/// ```
+pub fn builtin_name(name: &str) -> Option<&'static str> {
+    names::builtin_name(name)
+}
 
 /// Defaults MISP and PyMISP apply to a new attribute of one type (`sane_defaults`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -302,7 +322,7 @@ impl DescribeTypes {
             return false;
         };
         if attribute.category.is_none() {
-            attribute.category = Some(defaults.default_category.clone());
+            attribute.category = Some(intern(&defaults.default_category));
         }
         if attribute.to_ids.is_none() {
             attribute.to_ids = Some(defaults.to_ids);

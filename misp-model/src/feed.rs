@@ -337,7 +337,7 @@ fn feed_attribute(
     out.category = attribute
         .category
         .clone()
-        .or_else(|| defaults.map(|d| d.default_category.clone()));
+        .or_else(|| defaults.map(|d| crate::describe_types::intern(&d.default_category)));
     if out.category.is_none() {
         return Err(Error::NotFeedable {
             index,

@@ -312,7 +312,7 @@ impl<T: WireValue> StreamField for Option<T> {
     }
 }
 
-impl StreamField for String {
+impl<T: crate::wire::RequiredText> StreamField for T {
     fn deserialize_field<'de, D: Deserializer<'de>>(
         deserializer: D,
         path: &JsonPath<'_>,

@@ -283,7 +283,7 @@ impl Checker<'_> {
 
     fn attribute(&mut self, at: &Loc<'_>, attribute: &Attribute, in_object: bool) {
         self.uuid(at, attribute.uuid.as_deref());
-        let attribute_type = attribute.attribute_type.as_str();
+        let attribute_type = &*attribute.attribute_type;
         let known = self.table.is_known_type(attribute_type);
         if !known {
             self.report(

@@ -15,6 +15,7 @@
 //! built only for an error message). Markers cost no allocation in MISP's usual key layout, and
 //! the compact writer ([`compact`]) bypasses serde for the model's own fields.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::ser::{SerializeMap, SerializeSeq};
@@ -225,6 +226,40 @@ impl WireValue for String {
         reader.owned_string()
     }
 }
+
+/// A describeTypes name (an attribute's `type` or `category`): read as a string, and held as the
+/// built-in table's `'static` name when it is one, so a large event does not copy the same few
+/// names once per attribute (see [`crate::describe_types::builtin_name`]); other names are kept
+/// as read. Written like a string either way.
+impl WireValue for Cow<'static, str> {
+    fn from_wire(value: Value, path: &JsonPath<'_>) -> Result<Self> {
+        String::from_wire(value, path).map(crate::describe_types::intern_owned)
+    }
+
+    fn from_scalar(scalar: Scalar<'_>, path: &JsonPath<'_>) -> Result<Self> {
+        match scalar {
+            // Borrowed from the input: a known name is never copied.
+            Scalar::Str(s) => Ok(crate::describe_types::intern(s)),
+            other => Self::from_wire(other.to_value(), path),
+        }
+    }
+
+    fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
+
+    fn write_compact(&self, out: &mut compact::Out<'_>) {
+        out.string(self);
+    }
+}
+
+/// A text value that can be a required field (absent: an error): `String`, and the interned
+/// describeTypes names (`Cow<'static, str>`).
+pub(crate) trait RequiredText: WireValue + AsRef<str> {}
+
+impl RequiredText for String {}
+
+impl RequiredText for Cow<'static, str> {}
 
 /// The error for a value that is not a non-negative integer.
 fn not_a_uint(value: &Value, path: &JsonPath<'_>) -> Error {
@@ -702,7 +737,7 @@ pub(crate) fn write_compact_list<T: WireValue>(out: &mut compact::Out<'_>, items
     out.byte(b']');
 }
 
-impl WireField for String {
+impl<T: RequiredText> WireField for T {
     fn from_present(value: Value, path: &JsonPath<'_>) -> Result<Self> {
         Self::from_wire(value, path)
     }
@@ -723,11 +758,11 @@ impl WireField for String {
         map: &mut M,
         key: &'static str,
     ) -> std::result::Result<(), M::Error> {
-        map.serialize_entry(key, self.as_str())
+        map.serialize_entry(key, self.as_ref())
     }
 
     fn write_compact_value(&self, out: &mut compact::Out<'_>) {
-        out.string(self);
+        out.string(self.as_ref());
     }
 }
 

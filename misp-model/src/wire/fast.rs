@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use crate::stream::FieldOut;
-use crate::wire::{Absent, JsonPath, Scalar, WireValue};
+use crate::wire::{Absent, JsonPath, RequiredText, Scalar, WireValue};
 
 /// The fast pass gave up: the full reader reads the input instead.
 #[derive(Debug)]
@@ -484,12 +484,12 @@ impl<T: WireValue> FastField for Option<T> {
     }
 }
 
-impl FastField for String {
+impl<T: RequiredText> FastField for T {
     fn fast_field(reader: &mut Reader<'_>) -> Fast<FieldOut<Self>> {
         if reader.null()? {
             Ok(FieldOut::Marker(Absent::Null))
         } else {
-            reader.owned_string().map(FieldOut::Present)
+            T::fast_read(reader).map(FieldOut::Present)
         }
     }
 }

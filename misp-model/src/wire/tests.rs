@@ -455,3 +455,85 @@ fn a_repeated_typed_key_reads_back_as_the_same_model() {
         r#"{"date":"2024-05-17","info":"x","Tag":null,"a":1}"#
     );
 }
+
+#[test]
+fn builtin_type_and_category_names_are_read_borrowed_and_others_as_read() {
+    use std::borrow::Cow;
+
+    // Known names (one written with an escape), a custom type and category, and a known name
+    // in the wrong case (not a built-in name: kept as read).
+    let raw = r#"{"Event":{"info":"x","Attribute":[
+        {"type":"ip-dst","category":"Network activity","value":"203.0.113.7"},
+        {"type":"ip\u002dsrc","category":"Payload\u0020delivery","value":"203.0.113.8"},
+        {"type":"x-custom","category":"Not a category","value":"a"},
+        {"type":"IP-DST","value":"b"}]}}"#;
+    let owned = |name: &Cow<'static, str>| matches!(name, Cow::Owned(_));
+    let check = |reader: &str, doc: Document| {
+        let Document::Event(event) = &doc else {
+            panic!("{reader}: {doc:?}");
+        };
+        let names: Vec<(&str, bool, Option<&str>, Option<bool>)> = event
+            .attributes
+            .iter()
+            .map(|a| {
+                (
+                    &*a.attribute_type,
+                    owned(&a.attribute_type),
+                    a.category.as_deref(),
+                    a.category.as_ref().map(owned),
+                )
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("ip-dst", false, Some("Network activity"), Some(false)),
+                ("ip-src", false, Some("Payload delivery"), Some(false)),
+                ("x-custom", true, Some("Not a category"), Some(true)),
+                ("IP-DST", true, None, None),
+            ],
+            "{reader}"
+        );
+        // Written as any string is (the escapes are not kept, as before).
+        assert_eq!(
+            String::from_utf8(doc.to_json()).unwrap(),
+            concat!(
+                r#"{"Event":{"info":"x","Attribute":["#,
+                r#"{"type":"ip-dst","category":"Network activity","value":"203.0.113.7"},"#,
+                r#"{"type":"ip-src","category":"Payload delivery","value":"203.0.113.8"},"#,
+                r#"{"type":"x-custom","category":"Not a category","value":"a"},"#,
+                r#"{"type":"IP-DST","value":"b"}]}}"#
+            ),
+            "{reader}"
+        );
+    };
+    let fast = crate::wire::fast::read_document(raw).expect("the fast pass reads it");
+    check("fast", fast);
+    check("serde", crate::stream::read_document_full(raw).unwrap());
+    check(
+        "value",
+        Document::from_value(serde_json::from_str(raw).unwrap()).unwrap(),
+    );
+    // The serde impl of a lone attribute goes through a `Value` as well.
+    let lone: Attribute =
+        serde_json::from_str(r#"{"type":"md5","category":"Other","value":"v"}"#).unwrap();
+    assert!(matches!(lone.attribute_type, Cow::Borrowed("md5")));
+    assert!(matches!(lone.category, Some(Cow::Borrowed("Other"))));
+}
+
+#[test]
+fn defaults_and_constructors_keep_static_names_borrowed() {
+    use std::borrow::Cow;
+
+    let mut attribute = Attribute::new("domain", "example.com");
+    assert!(matches!(attribute.attribute_type, Cow::Borrowed("domain")));
+    assert!(crate::describe_types::DescribeTypes::builtin().apply_defaults(&mut attribute));
+    assert!(matches!(
+        attribute.category,
+        Some(Cow::Borrowed("Network activity"))
+    ));
+    // A `String` is held as given.
+    let custom = Attribute::new(String::from("domain"), "example.com").with_category("Other");
+    assert!(matches!(custom.attribute_type, Cow::Owned(ref t) if t == "domain"));
+    assert_eq!(custom.attribute_type, attribute.attribute_type);
+}
