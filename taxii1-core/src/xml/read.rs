@@ -821,7 +821,10 @@ fn open_element<'a>(
 /// The namespace and local part of a qualified name. An unprefixed element is in the default
 /// namespace; an unprefixed attribute is in none.
 fn resolve_name(doc: &Doc<'_>, qname: &str, position: u64, element: bool) -> Result<(Ns, Name)> {
-    let (prefix, local) = match qname.split_once(':') {
+    // Names are short: a byte loop finds the colon cheaper than a vector search.
+    let colon = qname.bytes().position(|b| b == b':');
+    let (prefix, local) = match colon.and_then(|at| Some((qname.get(..at)?, qname.get(at + 1..)?)))
+    {
         Some((prefix, local)) => (Some(prefix), local),
         None => (None, qname),
     };
