@@ -13,7 +13,7 @@
 //! objects and its simple attributes (`related-to`), so the grouping stays visible in MISP.
 //! Object and reference UUIDs are UUIDv5 ([`crate::identity`]).
 
-use misp_model::{Attribute, Object, ObjectReference, ReferencedType};
+use misp_model::{Object, ObjectReference, ReferencedType};
 
 use crate::identity;
 use crate::outgoing::{EventContext, Mapped, MemberContext};
@@ -180,11 +180,12 @@ pub(crate) fn group<'e>(
                 if duplicate {
                     continue;
                 }
-                let mut attribute: Attribute = member.attribute(item);
-                if disables_correlation(template, slot) {
-                    attribute.disable_correlation = Some(true);
+                if let Some(attribute) = member.push_attribute(&mut object.attributes, item) {
+                    if disables_correlation(template, slot) {
+                        attribute.disable_correlation = Some(true);
+                    }
+                    attribute.object_relation = Some(slot.to_owned());
                 }
-                object.attributes.push(attribute.with_object_relation(slot));
             }
             None => rest.push(item),
         }

@@ -748,7 +748,9 @@ fn push_observables<'e>(entity: &'e Entity, list: &mut Vec<Observable<'e>>) {
 /// An observable with its MISP type, category and checked value.
 #[derive(Debug, Clone)]
 pub(crate) struct Mapped<'e> {
-    pub(crate) observable: Observable<'e>,
+    /// The observable, borrowed from the contributor's list (a copy made every move of a mapped
+    /// item cost more).
+    pub(crate) observable: &'e Observable<'e>,
     /// The type: a name of the kind table or of the built-in describeTypes (`'static`, so the
     /// attribute holds it without a copy).
     pub(crate) misp_type: &'static str,
@@ -758,7 +760,7 @@ pub(crate) struct Mapped<'e> {
 }
 
 /// The MISP form of one observable, or why it has none.
-pub(crate) fn map_observable<'e>(observable: &Observable<'e>) -> Result<Mapped<'e>, SkipReason> {
+pub(crate) fn map_observable<'e>(observable: &'e Observable<'e>) -> Result<Mapped<'e>, SkipReason> {
     let target = match kinds::target(observable.kind, observable.link_types) {
         Ok(target) => target,
         Err(Unmappable::Kind(_)) => {
@@ -778,7 +780,7 @@ pub(crate) fn map_observable<'e>(observable: &Observable<'e>) -> Result<Mapped<'
     let value = kinds::check_value(misp_type, &observable.value)
         .map_err(|why| SkipReason::InvalidValue { why })?;
     Ok(Mapped {
-        observable: observable.clone(),
+        observable,
         misp_type,
         category,
         value,
@@ -900,16 +902,24 @@ pub(crate) struct MemberContext<'e> {
 }
 
 impl MemberContext<'_> {
-    /// The attribute for a mapped observable of the entity.
-    pub(crate) fn attribute(&mut self, mapped: Mapped<'_>) -> Attribute {
-        let uuid = self.uuid_prefix.uuid_for(&[
+    /// Appends the attribute for a mapped observable of the entity to `list` and returns it.
+    ///
+    /// The attribute is filled where it stays: it is a large struct (504 bytes), and building
+    /// it apart and moving it into the list copied it twice per attribute.
+    pub(crate) fn push_attribute<'l>(
+        &mut self,
+        list: &'l mut Vec<Attribute>,
+        mapped: Mapped<'_>,
+    ) -> Option<&'l mut Attribute> {
+        list.resize_with(list.len() + 1, Attribute::default);
+        let attribute = list.last_mut()?;
+        attribute.uuid = Some(self.uuid_prefix.uuid_for(&[
             mapped.misp_type.as_bytes(),
             b"/",
             mapped.value.as_bytes(),
-        ]);
-        let observable = &mapped.observable;
-        let mut attribute = Attribute::new(mapped.misp_type, mapped.value);
-        attribute.uuid = Some(uuid);
+        ]));
+        let observable = mapped.observable;
+        attribute.attribute_type = Cow::Borrowed(mapped.misp_type);
         attribute.category = Some(Cow::Borrowed(mapped.category));
         attribute.to_ids = Some(markings::to_ids(
             observable.classification,
@@ -929,7 +939,8 @@ impl MemberContext<'_> {
                 attribute.tags.push(Tag::new(name));
             }
         }
-        attribute
+        attribute.value = mapped.value;
+        Some(attribute)
     }
 }
 
@@ -1067,15 +1078,14 @@ fn map_incident(
                 })
             });
             if duplicate {
-                skipped.extract(entity, &mapped.observable, SkipReason::Duplicate);
+                skipped.extract(entity, mapped.observable, SkipReason::Duplicate);
             } else {
                 seen.file(hash);
-                let attribute = member.attribute(mapped);
+                let attribute = member.push_attribute(&mut event.attributes, mapped);
                 // Only objects refer to the simple attributes (see `objects::link`).
                 if options.objects {
-                    attribute_uuids.extend(attribute.uuid.clone());
+                    attribute_uuids.extend(attribute.and_then(|a| a.uuid.clone()));
                 }
-                event.attributes.push(attribute);
             }
         }
         crate::objects::link(&mut objects, &attribute_uuids);
