@@ -404,6 +404,15 @@ impl<'a> Dataset<'a> {
     }
 
     fn link(&mut self) {
+        // Each relation gives one view and at most one link: room for them up front (growing
+        // the lists copied them over and over).
+        let relations = self
+            .entities
+            .iter()
+            .filter(|entity| entity.data.as_relation().is_some())
+            .count();
+        self.relations.reserve(relations);
+        self.links.reserve(relations);
         for from in 0..self.entities.len() {
             let Some(&entity) = self.entities.get(from) else {
                 continue;
