@@ -66,7 +66,7 @@ pub(super) fn capture<'a>(
             .iter()
             .enumerate()
             .filter(|(_, b)| qname_prefix(&b.prefix))
-            .map(|(i, _)| i),
+            .map(|(i, b)| (i, b.prefix.len())),
     );
     let mut scan = Scanner {
         m: Markup::new(doc.body),
@@ -106,8 +106,8 @@ pub(super) struct ScanBuffers {
     /// The current start tag's attributes.
     attrs: Vec<RawAttr>,
     /// Indices of the bindings from outside the fragment whose prefix a QName-valued
-    /// attribute could name (see [`qname_prefix`]).
-    outside: Vec<usize>,
+    /// attribute could name (see [`qname_prefix`]), with the prefix's length.
+    outside: Vec<(usize, usize)>,
 }
 
 struct Scanner<'b> {
@@ -274,15 +274,16 @@ impl<'b> Scanner<'b> {
             // from outside the fragment that such a value names is carried along. Only the
             // outside prefixes can need that, so only they are looked for.
             let value = self.m.slice(attr.value);
-            let outside = self
+            // The colon after the prefix's length first: one byte tells most values apart
+            // without looking at the binding.
+            let Some(prefix) = self
                 .buffers
                 .outside
                 .iter()
-                .filter_map(|&i| doc.bindings.get(i));
-            let Some(prefix) = outside
+                .filter(|&&(_, len)| value.get(len) == Some(&b':'))
+                .filter_map(|&(i, _)| doc.bindings.get(i))
                 .map(|binding| binding.prefix.as_bytes())
-                // The colon first: one byte tells most values apart without a comparison call.
-                .find(|prefix| value.get(prefix.len()) == Some(&b':') && value.starts_with(prefix))
+                .find(|prefix| value.starts_with(prefix))
             else {
                 continue;
             };
