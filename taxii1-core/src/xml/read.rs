@@ -822,10 +822,11 @@ fn open_element<'a>(
 /// namespace; an unprefixed attribute is in none.
 fn resolve_name(doc: &Doc<'_>, qname: &str, position: u64, element: bool) -> Result<(Ns, Name)> {
     // Names are short: a byte loop finds the colon cheaper than a vector search.
-    let colon = qname.bytes().position(|b| b == b':');
-    let (prefix, local) = match colon.and_then(|at| Some((qname.get(..at)?, qname.get(at + 1..)?)))
-    {
-        Some((prefix, local)) => (Some(prefix), local),
+    let (prefix, local) = match qname.bytes().position(|b| b == b':') {
+        Some(colon) => (
+            qname.get(..colon),
+            qname.get(colon + 1..).unwrap_or_default(),
+        ),
         None => (None, qname),
     };
     let ns = match prefix {
