@@ -439,7 +439,7 @@ fn resolve(name: &[u8]) -> Option<char> {
 /// The first `needle` in `haystack`, for the short names and values of a tag, where a plain
 /// loop is cheaper than setting up a vector search.
 #[inline]
-fn find_short(needle: u8, haystack: &[u8]) -> Option<usize> {
+pub(super) fn find_short(needle: u8, haystack: &[u8]) -> Option<usize> {
     haystack.iter().position(|&b| b == needle)
 }
 

@@ -16,8 +16,8 @@ use memchr::{memchr, memchr2};
 
 use super::capture::capture;
 use super::markup::{
-    Bang, Markup, RawAttr, StartTag, declare, decode_attribute, is_declaration, is_space,
-    push_normalized,
+    Bang, Markup, RawAttr, StartTag, declare, decode_attribute, find_short, is_declaration,
+    is_space, push_normalized,
 };
 use crate::error::{Error, LimitKind, Result};
 use crate::limits::Limits;
@@ -821,8 +821,7 @@ fn open_element<'a>(
 /// The namespace and local part of a qualified name. An unprefixed element is in the default
 /// namespace; an unprefixed attribute is in none.
 fn resolve_name(doc: &Doc<'_>, qname: &str, position: u64, element: bool) -> Result<(Ns, Name)> {
-    // Names are short: a byte loop finds the colon cheaper than a vector search.
-    let (prefix, local) = match qname.bytes().position(|b| b == b':') {
+    let (prefix, local) = match find_short(b':', qname.as_bytes()) {
         Some(colon) => (
             qname.get(..colon),
             qname.get(colon + 1..).unwrap_or_default(),
