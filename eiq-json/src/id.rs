@@ -119,8 +119,52 @@ pub(crate) fn reference_value(reference: &str) -> Option<u128> {
 /// Construction validates the form, so every `EntityId` in a parsed package or a built entity
 /// is a UUID. Comparison is by the text as given; use [`EntityId::uuid`] for a case-insensitive
 /// key.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct EntityId(String);
+#[derive(Debug, Clone)]
+pub struct EntityId {
+    /// The id as given.
+    text: String,
+    /// The number the text spells, read once by the validation that construction does anyway:
+    /// the graph keys entities by it, and reading it again per lookup was a fifth of building
+    /// a dataset. Two `u64` halves (high, low) rather than a `u128`, whose 16-byte alignment
+    /// would pad every id (and entity) by another eight bytes.
+    value: [u64; 2],
+}
+
+impl EntityId {
+    /// The id for `text` that spells `value` (callers have read `value` from `text`).
+    fn from_parts(text: String, value: u128) -> Self {
+        Self {
+            text,
+            value: [(value >> 64) as u64, value as u64],
+        }
+    }
+}
+
+impl PartialEq for EntityId {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for EntityId {}
+
+impl PartialOrd for EntityId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for EntityId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.text.cmp(&other.text)
+    }
+}
+
+impl std::hash::Hash for EntityId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+    }
+}
 
 /// Text that is not a UUID where an entity id was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -134,10 +178,9 @@ impl EntityId {
     /// [`InvalidEntityId`] when the text is not a hyphenated UUID.
     pub fn new(text: impl Into<String>) -> Result<Self, InvalidEntityId> {
         let text = text.into();
-        if is_uuid(text.as_bytes()) {
-            Ok(Self(text))
-        } else {
-            Err(InvalidEntityId(text))
+        match uuid_value(text.as_bytes()) {
+            Some(value) => Ok(Self::from_parts(text, value)),
+            None => Err(InvalidEntityId(text)),
         }
     }
 
@@ -157,36 +200,39 @@ impl EntityId {
 
     /// The id spelled from 16 bytes as they are (no version bits changed).
     pub fn from_bytes(bytes: [u8; 16]) -> Self {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut text = String::with_capacity(UUID_LEN);
         for (i, b) in bytes.iter().enumerate() {
             if matches!(i, 4 | 6 | 8 | 10) {
                 text.push('-');
             }
-            text.push_str(&format!("{b:02x}"));
+            for nibble in [b >> 4, b & 0x0f] {
+                text.extend(DIGITS.get(usize::from(nibble)).map(|&d| char::from(d)));
+            }
         }
-        Self(text)
+        Self::from_parts(text, u128::from_be_bytes(bytes))
     }
 
     /// The id as given.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
     }
 
     /// The id in lower case (the case-insensitive identity of the entity).
     pub fn uuid(&self) -> String {
-        self.0.to_ascii_lowercase()
+        self.text.to_ascii_lowercase()
     }
 
     /// The id as a number, the key the graph uses: equal exactly when [`EntityId::uuid`] is.
     pub(crate) fn value(&self) -> u128 {
-        // Construction checked the form, so there is always a number.
-        uuid_value(self.0.as_bytes()).unwrap_or(0)
+        let [high, low] = self.value;
+        (u128::from(high) << 64) | u128::from(low)
     }
 }
 
 impl fmt::Display for EntityId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text)
     }
 }
 
@@ -200,13 +246,13 @@ impl std::str::FromStr for EntityId {
 
 impl AsRef<str> for EntityId {
     fn as_ref(&self) -> &str {
-        &self.0
+        &self.text
     }
 }
 
 impl Serialize for EntityId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        serializer.serialize_str(&self.text)
     }
 }
 
