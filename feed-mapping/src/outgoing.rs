@@ -163,8 +163,8 @@ impl MappingOutcome {
 pub struct Skipped {
     /// The entity's id.
     pub entity_id: String,
-    /// The entity's type (`data.type`).
-    pub entity_type: String,
+    /// The entity's type (`data.type`); a known type is held without a copy of its name.
+    pub entity_type: EntityType,
     /// The extract, when only that extract was skipped.
     pub extract: Option<SkippedExtract>,
     /// Why.
@@ -176,12 +176,12 @@ impl Skipped {
     pub fn to_json(&self) -> Value {
         let mut entry = json!({
             "entity_id": self.entity_id,
-            "entity_type": self.entity_type,
+            "entity_type": self.entity_type.as_str(),
         });
         if let (Some(extract), Value::Object(map)) = (&self.extract, &mut entry) {
             map.insert(
                 "extract".into(),
-                json!({ "kind": extract.kind, "value": extract.value }),
+                json!({ "kind": extract.kind.as_str(), "value": extract.value }),
             );
         }
         if let Value::Object(map) = &mut entry {
@@ -190,7 +190,7 @@ impl Skipped {
             if self.reason == SkipReason::UnsupportedExtractKind
                 && let Some(extract) = &self.extract
                 && let Some(kinds::KindTarget::Unsupported(why)) =
-                    kinds::rule(&ExtractKind::new(extract.kind.as_str())).map(|rule| rule.default)
+                    kinds::rule(&extract.kind).map(|rule| rule.default)
             {
                 detail = format!("{detail}: {why}");
             }
@@ -203,8 +203,8 @@ impl Skipped {
 /// The extract a [`Skipped`] item names.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SkippedExtract {
-    /// Its kind, e.g. `geo`.
-    pub kind: String,
+    /// Its kind, e.g. `geo` (a known kind is held without a copy of its name).
+    pub kind: ExtractKind,
     /// Its value as text.
     pub value: String,
 }
@@ -297,18 +297,116 @@ impl fmt::Display for SkipReason {
 
 /// Maps a dataset to one MISP event per incident. Never fails: what cannot be mapped is listed
 /// in [`MappingOutcome::skipped`].
+///
+/// Holds every event at once; [`map_dataset_events`] hands them over one at a time.
 pub fn map_dataset(dataset: &Dataset<'_>, options: &MappingOptions) -> MappingOutcome {
-    let mut skipped = Skips::default();
-    report_entities(dataset, &mut skipped);
-    let mut events = Vec::new();
-    for incident in dataset.incidents() {
-        events.push(map_incident(dataset, incident, options, &mut skipped));
-    }
+    let mut mapped = map_dataset_events(dataset, options);
+    let events = mapped.by_ref().collect();
     MappingOutcome {
         events,
-        skipped: skipped.list,
+        skipped: mapped.into_skipped(),
     }
 }
+
+/// [`map_dataset`] one event at a time: each incident's event is built when the iterator is
+/// advanced, so a caller that writes or pushes each event and then drops it holds one event's
+/// attributes at a time, not the whole dataset's (a million entities map to over a million
+/// attributes, half a gigabyte held at once).
+///
+/// The events, their order and the skipped items are those of [`map_dataset`]. Entity-level
+/// skips are listed when the iterator is made; an event's extract-level skips when the event
+/// is built, so [`MappedEvents::into_skipped`] is complete once the iterator is exhausted.
+///
+/// ```
+/// use eiq_json::{Dataset, Package};
+/// use feed_mapping::outgoing::{MappingOptions, map_dataset, map_dataset_events};
+///
+/// let package = Package::from_json(br#"{"content-type": "urn:eclecticiq.com:json:1.0",
+///   "entities": [
+///   {"id": "99d4e669-e746-5c95-bfac-b98afdab7118", "data": {"type": "incident", "title": "Kit"}},
+///   {"id": "7f943d09-da30-56e4-9e87-47f4e5d9572a", "data": {"type": "indicator"},
+///    "extracts": [{"kind": "domain", "value": "kit.example.com"}]},
+///   {"id": "a4597034-58bb-521b-8653-547dd6ab8298", "data": {"type": "relation",
+///    "source": "99d4e669-e746-5c95-bfac-b98afdab7118",
+///    "target": "7f943d09-da30-56e4-9e87-47f4e5d9572a"}}]}"#)?;
+/// let dataset = Dataset::from_packages([&package]);
+/// let options = MappingOptions::default();
+/// let mut events = map_dataset_events(&dataset, &options);
+/// assert_eq!(events.len(), 1);
+/// for event in &mut events {
+///     assert_eq!(event.attributes[0].value, "kit.example.com");
+/// }
+/// assert_eq!(events.into_skipped(), map_dataset(&dataset, &options).skipped);
+/// # Ok::<(), eiq_json::Error>(())
+/// ```
+pub fn map_dataset_events<'d, 'p>(
+    dataset: &'d Dataset<'p>,
+    options: &'d MappingOptions,
+) -> MappedEvents<'d, 'p> {
+    let mut skipped = Skips::default();
+    report_entities(dataset, &mut skipped);
+    MappedEvents {
+        dataset,
+        options,
+        incidents: dataset.incidents().collect::<Vec<_>>().into_iter(),
+        skipped,
+    }
+}
+
+/// The events of a dataset, built one per [`Iterator::next`] (see [`map_dataset_events`]),
+/// and the items not mapped so far.
+pub struct MappedEvents<'d, 'p> {
+    dataset: &'d Dataset<'p>,
+    options: &'d MappingOptions,
+    /// The incidents whose events are still to be built, in dataset order.
+    incidents: std::vec::IntoIter<&'p Entity>,
+    skipped: Skips,
+}
+
+impl MappedEvents<'_, '_> {
+    /// The items not mapped so far: every entity-level one, and the extract-level ones of the
+    /// events built so far.
+    pub fn skipped(&self) -> &[Skipped] {
+        &self.skipped.list
+    }
+
+    /// The items not mapped, once every event has been taken (the same list as
+    /// [`MappingOutcome::skipped`]); taken earlier, the events not yet built are missing.
+    pub fn into_skipped(self) -> Vec<Skipped> {
+        self.skipped.list
+    }
+}
+
+impl fmt::Debug for MappedEvents<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MappedEvents")
+            .field("events_left", &self.incidents.len())
+            .field("skipped", &self.skipped.list.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Iterator for MappedEvents<'_, '_> {
+    type Item = Event;
+
+    fn next(&mut self) -> Option<Event> {
+        let incident = self.incidents.next()?;
+        Some(map_incident(
+            self.dataset,
+            incident,
+            self.options,
+            &mut self.skipped,
+        ))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.incidents.size_hint()
+    }
+}
+
+impl ExactSizeIterator for MappedEvents<'_, '_> {}
+
+impl std::iter::FusedIterator for MappedEvents<'_, '_> {}
 
 /// The positions of a growing list by the hash of their item, so "is an equal item already
 /// listed?" is answered without keeping a second copy of every item.
@@ -469,20 +567,21 @@ pub(crate) struct Skips {
 
 impl Skips {
     /// Lists the item unless an equal one is listed (the texts are copied only then).
-    fn push(&mut self, entity: &Entity, extract: Option<(&str, &str)>, reason: SkipReason) {
+    fn push(&mut self, entity: &Entity, extract: Option<(&ExtractKind, &str)>, reason: SkipReason) {
         let entity_id = entity.id.as_str();
-        let entity_type = entity.entity_type().as_str();
-        let hash = self.index.hash(&(entity_id, entity_type, extract, &reason));
+        let entity_type = entity.entity_type();
+        let hash = self.index.hash(&(
+            entity_id,
+            entity_type.as_str(),
+            extract.map(|(kind, value)| (kind.as_str(), value)),
+            &reason,
+        ));
         let list = &self.list;
         let listed = self.index.contains(hash, |at| {
             list.get(at).is_some_and(|listed| {
                 listed.entity_id == entity_id
-                    && listed.entity_type == entity_type
-                    && listed
-                        .extract
-                        .as_ref()
-                        .map(|e| (e.kind.as_str(), e.value.as_str()))
-                        == extract
+                    && listed.entity_type == *entity_type
+                    && listed.extract.as_ref().map(|e| (&e.kind, e.value.as_str())) == extract
                     && listed.reason == reason
             })
         });
@@ -490,9 +589,9 @@ impl Skips {
             self.index.file(hash);
             self.list.push(Skipped {
                 entity_id: entity_id.to_owned(),
-                entity_type: entity_type.to_owned(),
+                entity_type: entity_type.clone(),
                 extract: extract.map(|(kind, value)| SkippedExtract {
-                    kind: kind.to_owned(),
+                    kind: kind.clone(),
                     value: value.to_owned(),
                 }),
                 reason,
@@ -510,7 +609,7 @@ impl Skips {
         observable: &Observable<'_>,
         reason: SkipReason,
     ) {
-        let extract = (observable.kind.as_str(), observable.value.as_ref());
+        let extract = (observable.kind, observable.value.as_ref());
         self.push(entity, Some(extract), reason);
     }
 }
@@ -1049,27 +1148,35 @@ fn map_incident(
     // from `first`).
     let first = event.attributes.len();
     let mut seen = ListIndex::with_capacity(most);
-    // The observables of one contributor (the list is reused for the next).
-    let mut found = Vec::new();
+    // Every contributor's observables in one list, and where each contributor's run ends.
+    let mut found = Vec::with_capacity(most);
+    let mut runs = Vec::new();
     for entity in contributors {
-        let mut member = context.member(entity);
-        found.clear();
         push_observables(entity, &mut found);
-        let mut mapped_list = Vec::with_capacity(found.len());
-        for observable in &found {
+        runs.push((entity, found.len()));
+    }
+    // The mapped observables of one contributor (the list is reused for the next, sparing
+    // an allocation per entity).
+    let mut mapped_list = Vec::new();
+    let mut start = 0;
+    for (entity, end) in runs {
+        let mut member = context.member(entity);
+        for observable in found.get(start..end).unwrap_or_default() {
             match map_observable(observable) {
                 Ok(mapped) => mapped_list.push(mapped),
                 Err(reason) => skipped.extract(entity, observable, reason),
             }
         }
-        let (mut objects, simple) = if options.objects {
-            let grouped = crate::objects::group(&mut member, mapped_list, &context);
+        start = end;
+        let (mut objects, mut simple) = if options.objects {
+            let grouped =
+                crate::objects::group(&mut member, std::mem::take(&mut mapped_list), &context);
             (grouped.objects, grouped.rest)
         } else {
-            (Vec::new(), mapped_list)
+            (Vec::new(), std::mem::take(&mut mapped_list))
         };
         let mut attribute_uuids = Vec::new();
-        for mapped in simple {
+        for mapped in simple.drain(..) {
             let hash = seen.hash(&(mapped.misp_type, mapped.value.as_str()));
             let attributes = &event.attributes;
             let duplicate = seen.contains(hash, |at| {
@@ -1088,6 +1195,7 @@ fn map_incident(
                 }
             }
         }
+        mapped_list = simple;
         crate::objects::link(&mut objects, &attribute_uuids);
         event.objects.extend(objects);
     }

@@ -147,7 +147,10 @@ fn incident_graph_maps_to_one_event_with_the_linked_entities_extracts() {
             ),
         ]
     );
-    assert_eq!(outcome.skipped[3].extract.as_ref().unwrap().kind, "malware");
+    assert_eq!(
+        outcome.skipped[3].extract.as_ref().unwrap().kind.as_str(),
+        "malware"
+    );
     assert_eq!(
         outcome.skipped[4].extract.as_ref().unwrap().value,
         "exspider"

@@ -1,7 +1,8 @@
 //! Property tests of the mapping over generated graphs (eiq-json's strategies) and generated
 //! MISP attributes: attributes only from in-dataset incidents, valid type/category pairs,
-//! determinism, idempotent re-runs, sync plans that reproduce the new event, and MISP → EIQ →
-//! MISP keeping every attribute's type, value and IDS flag.
+//! determinism, events taken one at a time equal to the whole mapping, idempotent re-runs,
+//! sync plans that reproduce the new event, and MISP → EIQ → MISP keeping every attribute's
+//! type, value and IDS flag.
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
@@ -11,7 +12,7 @@ use eiq_json::strategy::package;
 use eiq_json::{Dataset, EntityType, Package};
 use feed_mapping::identity::{attribute_uuid, event_uuid};
 use feed_mapping::incoming::{IncomingOptions, map_events};
-use feed_mapping::outgoing::{MappingOptions, map_dataset};
+use feed_mapping::outgoing::{MappingOptions, map_dataset, map_dataset_events};
 use feed_mapping::sync::sync_plan;
 use misp_model::describe_types::DescribeTypes;
 use misp_model::validate::{Mode, validate_event};
@@ -29,6 +30,29 @@ fn options() -> impl Strategy<Value = MappingOptions> {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn events_taken_one_at_a_time_are_the_whole_mapping(
+        package in package(),
+        options in options(),
+    ) {
+        let dataset = Dataset::from_packages([&package]);
+        let whole = map_dataset(&dataset, &options);
+        let mut events = map_dataset_events(&dataset, &options);
+        prop_assert_eq!(events.len(), whole.events.len());
+        let mut taken = 0;
+        while let Some(event) = events.next() {
+            prop_assert_eq!(Some(&event), whole.events.get(taken));
+            taken += 1;
+            prop_assert_eq!(events.len(), whole.events.len() - taken);
+            // What is reported so far is the start of the whole report, never more.
+            let so_far = events.skipped();
+            prop_assert_eq!(so_far, &whole.skipped[..so_far.len()]);
+        }
+        prop_assert_eq!(taken, whole.events.len());
+        prop_assert!(events.next().is_none());
+        prop_assert_eq!(events.into_skipped(), whole.skipped);
+    }
 
     #[test]
     fn every_attribute_comes_from_an_incident_of_the_dataset(
