@@ -122,6 +122,22 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_split_of_any_name_is_the_uuid_crates_v5(
+            name in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            cut in 0usize..300,
+            second_cut in 0usize..300,
+        ) {
+            let (prefix, rest) = name.split_at(cut.min(name.len()));
+            let (middle, last) = rest.split_at(second_cut.min(rest.len()));
+            let expected = Uuid::new_v5(&NAMESPACE, &name);
+            let state = NamePrefix::new(&[prefix]);
+            proptest::prop_assert_eq!(state.v5(&[middle, last]), expected);
+            proptest::prop_assert_eq!(state.uuid_for(&[middle, last]), expected.to_string());
+        }
+    }
+
     #[test]
     fn a_name_hashed_after_its_prefix_is_the_whole_name_hashed() {
         let long = "y".repeat(200);
