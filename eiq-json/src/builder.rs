@@ -148,7 +148,7 @@ impl EntityBuilder {
     }
 
     fn meta(&mut self, change: impl FnOnce(&mut Meta)) {
-        self.entity.meta.update_or_default(change);
+        self.entity.meta.update_or_default(|meta| change(meta));
     }
 }
 
@@ -187,6 +187,6 @@ pub fn stub(id: EntityId, entity_type: &EntityType, domain: &str, title: &str) -
     data.set_qualified_id(qualified_id(domain, entity_type, &id));
     data.set_title(title);
     let mut entity = Entity::new(id, data);
-    entity.meta = Field::Present(Meta::default());
+    entity.meta = Field::Present(Box::default());
     entity
 }

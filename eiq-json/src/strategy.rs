@@ -125,7 +125,7 @@ pub fn entity() -> impl Strategy<Value = Entity> {
                     ..Source::default()
                 })
                 .build();
-            entity.meta = Field::Present(meta);
+            entity.meta = Field::Present(Box::new(meta));
             entity
         })
 }
