@@ -48,6 +48,7 @@
 //! ```
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::{BuildHasher, Hasher, RandomState};
 
 use serde_json::Value;
@@ -318,13 +319,16 @@ impl<'a> Dataset<'a> {
             dangling: Vec::new(),
             duplicates: Vec::new(),
         };
-        dataset.index(entities);
-        dataset.link();
+        let relations = dataset.index(entities);
+        dataset.link(relations);
         dataset.index_links();
         dataset
     }
 
-    fn index<I: Iterator<Item = &'a Entity>>(&mut self, entities: I) {
+    /// Lists and keys the entities; returns how many of those listed are relations (counted
+    /// here, where each entity's body is read anyway, instead of in one more pass).
+    fn index<I: Iterator<Item = &'a Entity>>(&mut self, entities: I) -> usize {
+        let mut relations = 0;
         for entity in entities {
             let uuid = entity.id.value();
             if entity.is_stub() {
@@ -336,18 +340,27 @@ impl<'a> Dataset<'a> {
                 if let Some(target) = entity.data.qualified_id().and_then(reference_value) {
                     self.stubs.entry(target).or_insert(index);
                 }
-            } else if let Some(&kept) = self.full.get(&uuid) {
-                if let Some(kept) = self.entities.get(kept) {
-                    self.duplicates.push(Duplicate {
-                        kept,
-                        ignored: entity,
-                    });
-                }
             } else {
-                let index = self.push(entity);
-                self.full.insert(uuid, index);
+                // One probe of the id map: it is the first time most ids are seen.
+                let next = self.entities.len();
+                match self.full.entry(uuid) {
+                    Entry::Occupied(kept) => {
+                        if let Some(&kept) = self.entities.get(*kept.get()) {
+                            self.duplicates.push(Duplicate {
+                                kept,
+                                ignored: entity,
+                            });
+                        }
+                    }
+                    Entry::Vacant(slot) => {
+                        slot.insert(next);
+                        self.entities.push(entity);
+                        relations += usize::from(entity.data.as_relation().is_some());
+                    }
+                }
             }
         }
+        relations
     }
 
     fn push(&mut self, entity: &'a Entity) -> usize {
@@ -403,14 +416,11 @@ impl<'a> Dataset<'a> {
         self.entities.get(index).map(|&entity| (index, entity))
     }
 
-    fn link(&mut self) {
+    /// Resolves the relations (`relations` of the listed entities are relations) and the
+    /// reference fields into links.
+    fn link(&mut self, relations: usize) {
         // Each relation gives one view and at most one link: room for them up front (growing
         // the lists copied them over and over).
-        let relations = self
-            .entities
-            .iter()
-            .filter(|entity| entity.data.as_relation().is_some())
-            .count();
         self.relations.reserve(relations);
         self.links.reserve(relations);
         for from in 0..self.entities.len() {
