@@ -8,19 +8,42 @@
 //!   of a type the mapping does not support, or linked to no incident of the dataset, is
 //!   listed in `skipped` under its id with an entity-level reason;
 //! - mapping the same dataset twice gives identical outcomes (events and skipped list), also
-//!   with tags and objects mode on.
+//!   with tags and objects mode on;
+//! - taking the events one at a time (`map_dataset_events`) gives the same events, and its
+//!   skipped list is always the start of the whole one.
 
 #![no_main]
 
 use eiq_json::graph::Dataset;
 use eiq_json::{Document, EntityType};
-use feed_mapping::outgoing::{MappingOptions, MappingOutcome, map_dataset, supports_entity_type};
+use feed_mapping::outgoing::{
+    MappingOptions, MappingOutcome, map_dataset, map_dataset_events, supports_entity_type,
+};
 use libfuzzer_sys::fuzz_target;
 
 fn check(dataset: &Dataset<'_>, options: &MappingOptions) {
     let outcome = map_dataset(dataset, options);
     let again = map_dataset(dataset, options);
     assert_eq!(outcome, again, "mapping the same dataset twice differed");
+
+    let mut one_by_one = map_dataset_events(dataset, options);
+    let mut taken = 0;
+    while let Some(event) = one_by_one.next() {
+        assert_eq!(
+            Some(&event),
+            outcome.events.get(taken),
+            "event {taken} differed"
+        );
+        taken += 1;
+        let so_far = one_by_one.skipped();
+        assert_eq!(
+            Some(so_far),
+            outcome.skipped.get(..so_far.len()),
+            "the skips so far are not the start of the whole list"
+        );
+    }
+    assert_eq!(taken, outcome.events.len());
+    assert_eq!(one_by_one.into_skipped(), outcome.skipped);
 
     let incidents = dataset.incidents().count();
     assert_eq!(
