@@ -1367,6 +1367,16 @@ mod tests {
     }
 
     #[test]
+    fn one_line_is_the_words_joined_by_single_spaces_for_any_text() {
+        proptest::proptest!(|(text in "[ a-z\t\n\u{a0}é~]{0,12}")| {
+            proptest::prop_assert_eq!(
+                one_line(&text),
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        });
+    }
+
+    #[test]
     fn one_line_joins_words_with_single_spaces() {
         for (text, line) in [
             ("Phishing wave", "Phishing wave"),
