@@ -79,7 +79,7 @@ pub mod sync;
 
 pub use incoming::{IncomingOptions, IncomingOutcome, events_to_package, map_events};
 pub use outgoing::{
-    MappedEvents, MappingOptions, MappingOutcome, SkipReason, Skipped, SkippedExtract, map_dataset,
-    map_dataset_events,
+    MappedEvents, MappingOptions, MappingOutcome, MappingReport, SkipReason, Skipped,
+    SkippedExtract, map_dataset, map_dataset_events,
 };
 pub use sync::{SyncPlan, sync_plan};

@@ -141,20 +141,37 @@ pub struct MappingOutcome {
 impl MappingOutcome {
     /// The content of `report.json`: the event UUIDs and every skipped item with its reason.
     pub fn report_json(&self) -> Value {
-        let events: Vec<Value> = self
-            .events
-            .iter()
-            .map(|event| {
-                json!({
-                    "uuid": event.uuid,
-                    "info": event.info,
-                    "attributes": event.attributes.len(),
-                    "objects": event.objects.len(),
-                })
-            })
-            .collect();
-        let skipped: Vec<Value> = self.skipped.iter().map(Skipped::to_json).collect();
-        json!({ "events": events, "skipped": skipped })
+        let mut report = MappingReport::default();
+        for event in &self.events {
+            report.add_event(event);
+        }
+        report.to_json(&self.skipped)
+    }
+}
+
+/// `report.json` gathered one event at a time, for callers of [`map_dataset_events`] that
+/// drop each event once used: it keeps each event's summary line, not the event.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MappingReport {
+    events: Vec<Value>,
+}
+
+impl MappingReport {
+    /// Lists the event: its UUID, title and how many attributes and objects it has.
+    pub fn add_event(&mut self, event: &Event) {
+        self.events.push(json!({
+            "uuid": event.uuid,
+            "info": event.info,
+            "attributes": event.attributes.len(),
+            "objects": event.objects.len(),
+        }));
+    }
+
+    /// The report: the events listed, in order, and `skipped` with the reasons
+    /// ([`MappingOutcome::report_json`] for the same mapping).
+    pub fn to_json(&self, skipped: &[Skipped]) -> Value {
+        let skipped: Vec<Value> = skipped.iter().map(Skipped::to_json).collect();
+        json!({ "events": self.events, "skipped": skipped })
     }
 }
 

@@ -461,40 +461,108 @@ fn manifest_entry(event: &Event) -> ManifestEntry {
 /// Writes a complete feed for `events`: each `<uuid>.json` (two-space indented `{"Event":…}`),
 /// then `hashes.csv`, then `manifest.json` (write them in this order so the manifest lands last).
 ///
+/// Holds every file at once; [`FeedWriter`] makes them one event at a time.
+///
 /// # Errors
 /// [`Error::NotFeedable`] as in [`feed_event`].
 pub fn write_feed(events: &[Event], options: &FeedOptions) -> Result<Vec<FeedFile>> {
+    let mut writer = FeedWriter::new(options.clone());
     let mut files = Vec::with_capacity(events.len() + 2);
-    let mut manifest = Manifest::default();
-    let mut hashes = String::new();
-    for (index, event) in events.iter().enumerate() {
-        let Some(feed) = feed_event(event, index, options)? else {
-            continue;
+    for event in events {
+        files.extend(writer.add(event)?);
+    }
+    files.extend(writer.finish());
+    Ok(files)
+}
+
+/// A feed written one event at a time: [`FeedWriter::add`] gives each event's file as soon as
+/// the event is known, so a large feed can be written without holding every event (or every
+/// file) at once; [`FeedWriter::finish`] gives `hashes.csv` and `manifest.json`, which list
+/// them all. The files are those of [`write_feed`], in its order.
+///
+/// ```
+/// use misp_model::feed::{FeedOptions, FeedWriter};
+/// use misp_model::{Attribute, Event, Org};
+///
+/// let mut writer = FeedWriter::new(FeedOptions::new(1_700_000_000));
+/// let event = Event::new("Phishing wave")
+///     .with_uuid("8c2f7a8e-52f1-4c5e-9a5e-6f1d2b3c4d5e")
+///     .with_orgc(Org::new("ACME", "5c9a1c17-9550-483e-809a-28eab44af9f7"))
+///     .with_attribute(
+///         Attribute::new("domain", "login.example")
+///             .with_uuid("0b6f9a61-0c1d-4e2f-8a3b-4c5d6e7f8091"),
+///     );
+/// let file = writer.add(&event)?.expect("a feedable event has a file");
+/// assert_eq!(file.name, "8c2f7a8e-52f1-4c5e-9a5e-6f1d2b3c4d5e.json");
+/// // The event can go now: the writer keeps only its hash lines and manifest entry.
+/// drop(event);
+/// let [hashes, manifest] = writer.finish();
+/// assert_eq!((hashes.name.as_str(), manifest.name.as_str()), ("hashes.csv", "manifest.json"));
+/// assert_eq!(hashes.bytes.iter().filter(|b| **b == b'\n').count(), 1);
+/// # Ok::<(), misp_model::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct FeedWriter {
+    options: FeedOptions,
+    /// How many events were given so far (feed-form conversion numbers them).
+    given: usize,
+    manifest: Manifest,
+    hashes: String,
+}
+
+impl FeedWriter {
+    /// A feed with no events yet.
+    pub fn new(options: FeedOptions) -> Self {
+        Self {
+            options,
+            given: 0,
+            manifest: Manifest::default(),
+            hashes: String::new(),
+        }
+    }
+
+    /// The file of `event` in feed form (`<uuid>.json`), recorded for `hashes.csv` and the
+    /// manifest; `None` when [`feed_event`] leaves the event out.
+    ///
+    /// # Errors
+    /// [`Error::NotFeedable`] as in [`feed_event`].
+    pub fn add(&mut self, event: &Event) -> Result<Option<FeedFile>> {
+        let index = self.given;
+        self.given += 1;
+        let Some(feed) = feed_event(event, index, &self.options)? else {
+            return Ok(None);
         };
         let uuid = feed.uuid.clone().unwrap_or_default();
         for attribute in feed.all_attributes() {
             for hash in attribute_hashes(attribute) {
-                hashes.push_str(&hash);
-                hashes.push(',');
-                hashes.push_str(&uuid);
-                hashes.push('\n');
+                self.hashes.push_str(&hash);
+                self.hashes.push(',');
+                self.hashes.push_str(&uuid);
+                self.hashes.push('\n');
             }
         }
-        manifest.entries.push((uuid.clone(), manifest_entry(&feed)));
-        files.push(FeedFile {
+        self.manifest
+            .entries
+            .push((uuid.clone(), manifest_entry(&feed)));
+        Ok(Some(FeedFile {
             name: format!("{uuid}.json"),
             bytes: feed.to_json_pretty(),
-        });
+        }))
     }
-    files.push(FeedFile {
-        name: "hashes.csv".to_owned(),
-        bytes: hashes.into_bytes(),
-    });
-    files.push(FeedFile {
-        name: "manifest.json".to_owned(),
-        bytes: manifest.to_json(),
-    });
-    Ok(files)
+
+    /// `hashes.csv` and `manifest.json` for every event added (write the manifest last).
+    pub fn finish(self) -> [FeedFile; 2] {
+        [
+            FeedFile {
+                name: "hashes.csv".to_owned(),
+                bytes: self.hashes.into_bytes(),
+            },
+            FeedFile {
+                name: "manifest.json".to_owned(),
+                bytes: self.manifest.to_json(),
+            },
+        ]
+    }
 }
 
 /// The UTC calendar date (`YYYY-MM-DD`) of a Unix time (days-to-civil, proleptic Gregorian).

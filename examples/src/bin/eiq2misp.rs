@@ -17,8 +17,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
 use eiq_json::{Dataset, Package};
-use feed_mapping::outgoing::{MappingOptions, map_dataset};
-use misp_model::feed::{FeedOptions, write_feed};
+use feed_mapping::outgoing::{MappingOptions, MappingReport, map_dataset_events};
+use misp_model::feed::{FeedOptions, FeedWriter};
 
 /// The creator organisation written on feed events when `--org` is not given.
 const DEFAULT_FEED_ORG: &str = "EclecticIQ";
@@ -100,43 +100,52 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     if let Some(date) = &cli.date {
         options = options.with_date(date.clone());
     }
-    let outcome = map_dataset(&dataset, &options);
-
     std::fs::create_dir_all(&cli.out)
         .map_err(|e| Failure::Io(format!("cannot create {}: {e}", cli.out.display())))?;
-    if cli.feed {
+    // Each event is written as soon as it is mapped and then dropped: a large dataset's events
+    // are never all in memory at once (only the report's one line per event is kept).
+    let mut feed = cli.feed.then(|| {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        let files = write_feed(&outcome.events, &FeedOptions::new(now))
-            .map_err(|e| Failure::Invalid(format!("cannot write the feed: {e}")))?;
-        for file in &files {
-            write_file(&cli.out, &file.name, &file.bytes)?;
-        }
-    } else {
-        for event in &outcome.events {
-            let uuid = event.uuid.as_deref().unwrap_or_default();
-            write_file(&cli.out, &format!("{uuid}.json"), &event.to_json_pretty())?;
+        FeedWriter::new(FeedOptions::new(now))
+    });
+    let mut report = MappingReport::default();
+    let (mut event_count, mut attribute_count, mut object_count) = (0usize, 0usize, 0usize);
+    let mut events = map_dataset_events(&dataset, &options);
+    for event in &mut events {
+        report.add_event(&event);
+        event_count += 1;
+        attribute_count += event.attributes.len();
+        object_count += event.objects.len();
+        match &mut feed {
+            Some(writer) => {
+                let file = writer
+                    .add(&event)
+                    .map_err(|e| Failure::Invalid(format!("cannot write the feed: {e}")))?;
+                if let Some(file) = file {
+                    write_file(&cli.out, &file.name, &file.bytes)?;
+                }
+            }
+            None => {
+                let uuid = event.uuid.as_deref().unwrap_or_default();
+                write_file(&cli.out, &format!("{uuid}.json"), &event.to_json_pretty())?;
+            }
         }
     }
-    let mut report = serde_json::to_vec_pretty(&outcome.report_json())
+    let skipped = events.into_skipped();
+    // hashes.csv, then manifest.json: the manifest lands last.
+    for file in feed.map(FeedWriter::finish).into_iter().flatten() {
+        write_file(&cli.out, &file.name, &file.bytes)?;
+    }
+    let mut report = serde_json::to_vec_pretty(&report.to_json(&skipped))
         .map_err(|e| Failure::Io(format!("cannot encode report.json: {e}")))?;
     report.push(b'\n');
     write_file(&cli.out, "report.json", &report)?;
     println!(
-        "{} event(s), {} attribute(s), {} object(s), {} item(s) not mapped (see {}/report.json)",
-        outcome.events.len(),
-        outcome
-            .events
-            .iter()
-            .map(|e| e.attributes.len())
-            .sum::<usize>(),
-        outcome
-            .events
-            .iter()
-            .map(|e| e.objects.len())
-            .sum::<usize>(),
-        outcome.skipped.len(),
+        "{event_count} event(s), {attribute_count} attribute(s), {object_count} object(s), {} \
+         item(s) not mapped (see {}/report.json)",
+        skipped.len(),
         cli.out.display()
     );
     Ok(())
