@@ -27,6 +27,10 @@
 //! **Duplicates.** MISP refuses two top-level attributes of one event with the same type and
 //! value; the later one is reported as [`SkipReason::Duplicate`].
 //!
+//! **One event at a time.** [`map_dataset`] holds every event; [`map_dataset_events`] builds
+//! the same events one per step, so a caller that writes or pushes each and drops it holds one
+//! event's attributes at a time ([`MappingReport`] gathers `report.json` the same way).
+//!
 //! **Determinism.** Events follow the incidents' dataset order; attributes follow the incident,
 //! then its linked entities in dataset order, then each entity's extracts in order. No clock
 //! is read: events carry no timestamps (MISP stamps them), the date comes from the incident

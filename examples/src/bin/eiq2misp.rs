@@ -5,7 +5,8 @@
 //! (`{"Event":…}`) per incident, plus `report.json` listing every entity and extract not mapped
 //! with its reason. `--feed` writes a MISP feed directory instead (`<uuid>.json`,
 //! `hashes.csv`, `manifest.json`, and `report.json` beside them); feed events need a creator
-//! organisation, `--org` or `EclecticIQ` by default.
+//! organisation, `--org` or `EclecticIQ` by default. Each event is written as soon as it is
+//! mapped, so the events of a large dataset are never all in memory.
 //!
 //! Exit codes: 0 success, 1 invalid input (the message names the file and JSON path), 2 usage
 //! or I/O error.
