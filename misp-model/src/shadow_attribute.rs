@@ -1,5 +1,7 @@
 //! Shadow attributes: proposals by another organisation to add, change or delete an attribute.
 
+use std::borrow::Cow;
+
 use crate::org::Org;
 use crate::wire::wire_struct;
 
@@ -13,10 +15,11 @@ wire_struct! {
         pub old_id: Option<u64> = "old_id",
         /// Instance-local id of the event.
         pub event_id: Option<u64> = "event_id",
-        /// Proposed attribute type.
-        pub attribute_type: Option<String> = "type",
-        /// Proposed category.
-        pub category: Option<String> = "category",
+        /// Proposed attribute type. A built-in describeTypes name is held borrowed, any other
+        /// owned, as for [`crate::Attribute::attribute_type`].
+        pub attribute_type: Option<Cow<'static, str>> = "type",
+        /// Proposed category, held like the type.
+        pub category: Option<Cow<'static, str>> = "category",
         /// Proposal UUID.
         pub uuid: Option<String> = "uuid",
         /// Proposed IDS flag.

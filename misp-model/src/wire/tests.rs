@@ -456,6 +456,18 @@ fn a_repeated_typed_key_reads_back_as_the_same_model() {
     );
 }
 
+/// `check` on what each of the three event readers (fast pass, serde stream, `Value`) makes of
+/// `raw`.
+fn each_reader(raw: &str, check: impl Fn(&str, Document)) {
+    let fast = crate::wire::fast::read_document(raw).expect("the fast pass reads it");
+    check("fast", fast);
+    check("serde", crate::stream::read_document_full(raw).unwrap());
+    check(
+        "value",
+        Document::from_value(serde_json::from_str(raw).unwrap()).unwrap(),
+    );
+}
+
 #[test]
 fn builtin_type_and_category_names_are_read_borrowed_and_others_as_read() {
     use std::borrow::Cow;
@@ -507,18 +519,55 @@ fn builtin_type_and_category_names_are_read_borrowed_and_others_as_read() {
             "{reader}"
         );
     };
-    let fast = crate::wire::fast::read_document(raw).expect("the fast pass reads it");
-    check("fast", fast);
-    check("serde", crate::stream::read_document_full(raw).unwrap());
-    check(
-        "value",
-        Document::from_value(serde_json::from_str(raw).unwrap()).unwrap(),
-    );
+    each_reader(raw, check);
     // The serde impl of a lone attribute goes through a `Value` as well.
     let lone: Attribute =
         serde_json::from_str(r#"{"type":"md5","category":"Other","value":"v"}"#).unwrap();
     assert!(matches!(lone.attribute_type, Cow::Borrowed("md5")));
     assert!(matches!(lone.category, Some(Cow::Borrowed("Other"))));
+}
+
+#[test]
+fn proposals_hold_builtin_type_and_category_names_borrowed_too() {
+    use std::borrow::Cow;
+
+    let raw = r#"{"Event":{"info":"x","ShadowAttribute":[
+        {"type":"ip-dst","category":"Network activity","value":"203.0.113.7"},
+        {"type":"x-custom","category":"Not a category","value":"a"},
+        {"value":"b"}]}}"#;
+    let held = |name: &Option<Cow<'static, str>>| {
+        name.as_ref()
+            .map(|n| (n.to_string(), matches!(n, Cow::Borrowed(_))))
+    };
+    let check = |reader: &str, doc: Document| {
+        let Document::Event(event) = &doc else {
+            panic!("{reader}: {doc:?}");
+        };
+        let names: Vec<_> = event
+            .shadow_attributes
+            .iter()
+            .map(|p| (held(&p.attribute_type), held(&p.category)))
+            .collect();
+        let known = |n: &str| Some((n.to_owned(), true));
+        let custom = |n: &str| Some((n.to_owned(), false));
+        assert_eq!(
+            names,
+            [
+                (known("ip-dst"), known("Network activity")),
+                (custom("x-custom"), custom("Not a category")),
+                (None, None),
+            ],
+            "{reader}"
+        );
+        // Written back as read.
+        let again: serde_json::Value = serde_json::from_slice(&doc.to_json()).unwrap();
+        assert_eq!(
+            again,
+            serde_json::from_str::<serde_json::Value>(raw).unwrap(),
+            "{reader}"
+        );
+    };
+    each_reader(raw, check);
 }
 
 #[test]
