@@ -494,9 +494,8 @@ fn is_domain_text(value: &str) -> bool {
     });
     if ascii_allowed {
         value.bytes().fold(false, |dots, b| dots | (b == b'.'))
-    } else if value.is_ascii() {
-        false
     } else {
+        // Letters and digits of other scripts (an ASCII character not allowed fails here too).
         value.contains('.')
             && value
                 .chars()
