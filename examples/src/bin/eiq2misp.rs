@@ -11,13 +11,13 @@
 //! Exit codes: 0 success, 1 invalid input (the message names the file and JSON path), 2 usage
 //! or I/O error.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
 use eiq_json::{Dataset, Package};
+use examples::exchange::misp::write_atomic;
 use feed_mapping::outgoing::{MappingOptions, MappingReport, map_dataset_events};
 use misp_model::feed::{FeedOptions, FeedWriter};
 
@@ -63,11 +63,8 @@ enum Failure {
 }
 
 fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Failure> {
-    let temp = dir.join(format!(".{name}.tmp"));
-    let result = std::fs::File::create(&temp)
-        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
-        .and_then(|()| std::fs::rename(&temp, dir.join(name)));
-    result.map_err(|e| Failure::Io(format!("cannot write {}/{name}: {e}", dir.display())))
+    write_atomic(dir, name, bytes)
+        .map_err(|e| Failure::Io(format!("cannot write {}/{name}: {e}", dir.display())))
 }
 
 fn run(cli: &Cli) -> Result<(), Failure> {

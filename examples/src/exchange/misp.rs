@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use feed_mapping::sync::sync_plan;
-use misp_model::feed::{FeedFile, FeedOptions, write_feed};
+use misp_model::feed::{FeedFile, FeedOptions, FeedWriter};
 use misp_model::rest::{AddOutcome, ApiErrorKind, MispClient};
 use misp_model::{Event, Limits};
 
-use super::{Error, Progress};
+use super::Error;
 use crate::misp_http::MispTransport;
 
 /// What was written to a feed directory.
@@ -32,8 +32,12 @@ fn is_event_file(name: &str) -> bool {
         .is_some_and(misp_model::validate::is_uuid)
 }
 
-/// Writes `bytes` to `dir/name` through a temporary file in `dir`, flushed, then renamed.
-fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `bytes` to `dir/name` through a temporary file in `dir`, flushed, then renamed (the
+/// temporary file is removed when that fails).
+///
+/// # Errors
+/// The first I/O error.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::OpenOptions::new()
@@ -50,53 +54,97 @@ fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// Writes `events` as a MISP feed into `dir` (created if missing): event files first, then
-/// `hashes.csv`, then `manifest.json`, each atomically; `now` is stamped on items without a
-/// timestamp, so the same input gives the same bytes. Event files of an earlier run that the
-/// new manifest no longer lists are removed after the manifest is in place.
-///
-/// # Errors
-/// [`Error::Misp`] for an event the feed format cannot carry, [`Error::Output`] for I/O.
-pub fn write_feed_dir(
-    dir: &Path,
-    events: &[Event],
-    now: u64,
-    progress: &dyn Progress,
-) -> Result<FeedWritten, Error> {
-    let files: Vec<FeedFile> = write_feed(events, &FeedOptions::new(now)).map_err(Error::Misp)?;
-    let io = |what: String| move |source| Error::Output { what, source };
-    std::fs::create_dir_all(dir).map_err(io(format!("cannot create {}", dir.display())))?;
-    progress.set_total(files.len() as u64);
-    for file in &files {
-        write_atomic(dir, &file.name, &file.bytes).map_err(io(format!(
-            "cannot write {}",
-            dir.join(&file.name).display()
-        )))?;
-        progress.advance(1, &file.name);
+/// A MISP feed directory written one event at a time, so the exchange never holds every
+/// event: [`FeedDir::add`] writes an event's file as soon as it is mapped, and
+/// [`FeedDir::finish`] writes `hashes.csv`, then `manifest.json` (last: a reader that goes by
+/// the manifest never sees a half-written feed), then removes the event files of an earlier
+/// run that the new manifest no longer lists. Every file is written atomically; `now` is
+/// stamped on items without a timestamp, so the same input gives the same bytes. An error
+/// part way leaves the earlier manifest in place (new event files it does not list are
+/// removed by the next complete run).
+pub struct FeedDir {
+    dir: PathBuf,
+    writer: FeedWriter,
+    /// The files written so far, in writing order.
+    files: Vec<String>,
+}
+
+impl FeedDir {
+    /// Creates `dir` if missing, for a feed stamped with `now`.
+    ///
+    /// # Errors
+    /// [`Error::Output`] when the directory cannot be created.
+    pub fn create(dir: &Path, now: u64) -> Result<Self, Error> {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Output {
+            what: format!("cannot create {}", dir.display()),
+            source,
+        })?;
+        Ok(Self {
+            dir: dir.to_owned(),
+            writer: FeedWriter::new(FeedOptions::new(now)),
+            files: Vec::new(),
+        })
     }
-    let mut removed = Vec::new();
-    let entries = std::fs::read_dir(dir).map_err(io(format!("cannot list {}", dir.display())))?;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if is_event_file(&name) && !files.iter().any(|f| f.name == name) {
-            std::fs::remove_file(entry.path()).map_err(io(format!(
-                "cannot remove stale {}",
-                entry.path().display()
-            )))?;
-            removed.push(name);
+
+    /// Writes the event's file, `<uuid>.json`, and returns its name (`None`: the feed leaves
+    /// the event out for its distribution).
+    ///
+    /// # Errors
+    /// [`Error::Misp`] for an event the feed format cannot carry, [`Error::Output`] for I/O.
+    pub fn add(&mut self, event: &Event) -> Result<Option<&str>, Error> {
+        let Some(file) = self.writer.add(event).map_err(Error::Misp)? else {
+            return Ok(None);
+        };
+        write_listed(&self.dir, &mut self.files, file)?;
+        Ok(self.files.last().map(String::as_str))
+    }
+
+    /// Writes `hashes.csv` and `manifest.json`, then removes stale event files.
+    ///
+    /// # Errors
+    /// [`Error::Output`] for I/O.
+    pub fn finish(self) -> Result<FeedWritten, Error> {
+        let Self {
+            dir,
+            writer,
+            mut files,
+        } = self;
+        let [hashes, manifest] = writer.finish();
+        let hash_lines = hashes.bytes.iter().filter(|b| **b == b'\n').count();
+        write_listed(&dir, &mut files, hashes)?;
+        write_listed(&dir, &mut files, manifest)?;
+        let io = |what: String| move |source| Error::Output { what, source };
+        let mut removed = Vec::new();
+        let entries =
+            std::fs::read_dir(&dir).map_err(io(format!("cannot list {}", dir.display())))?;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if is_event_file(&name) && !files.contains(&name) {
+                std::fs::remove_file(entry.path()).map_err(io(format!(
+                    "cannot remove stale {}",
+                    entry.path().display()
+                )))?;
+                removed.push(name);
+            }
         }
+        removed.sort();
+        Ok(FeedWritten {
+            dir,
+            files,
+            hashes: hash_lines,
+            removed,
+        })
     }
-    removed.sort();
-    let hashes = files
-        .iter()
-        .find(|f| f.name == "hashes.csv")
-        .map_or(0, |f| f.bytes.iter().filter(|b| **b == b'\n').count());
-    Ok(FeedWritten {
-        dir: dir.to_owned(),
-        files: files.into_iter().map(|f| f.name).collect(),
-        hashes,
-        removed,
-    })
+}
+
+/// Writes `file` into `dir` atomically and lists its name in `files`.
+fn write_listed(dir: &Path, files: &mut Vec<String>, file: FeedFile) -> Result<(), Error> {
+    write_atomic(dir, &file.name, &file.bytes).map_err(|source| Error::Output {
+        what: format!("cannot write {}", dir.join(&file.name).display()),
+        source,
+    })?;
+    files.push(file.name);
+    Ok(())
 }
 
 /// What happened to one event on the MISP instance.

@@ -9,9 +9,9 @@
 //!    runs the server, Alice pushes each package into Barbara's inbox, and Barbara then reads
 //!    her inbox collection.
 //! 3. The dataset is mapped to MISP events, one per incident
-//!    ([`feed_mapping::outgoing::map_dataset`]), and written as a MISP feed directory
-//!    ([`misp::write_feed_dir`]) or pushed to a MISP instance ([`misp::MispPush`], which updates
-//!    instead of duplicating on a re-run).
+//!    ([`feed_mapping::outgoing::map_dataset_events`]), and each event, as soon as it is
+//!    mapped, is written to a MISP feed directory ([`misp::FeedDir`]) or pushed to a MISP
+//!    instance ([`misp::MispPush`], which updates instead of duplicating on a re-run).
 //! 4. A [`Report`] says what was polled, which events were written with how many attributes,
 //!    what was skipped and why, and where the output is.
 //!
@@ -50,13 +50,13 @@ use std::time::Duration;
 
 use eiq_json::{Dataset, Package};
 use feed_mapping::feed::TransportKind;
-use feed_mapping::outgoing::{MappingOptions, map_dataset};
+use feed_mapping::outgoing::{MappingOptions, map_dataset_events};
 use taxii1_core::binding::Credentials;
 use taxii1_core::{ContentBinding, ContentBindingId, Timestamp, Version};
 use url::Url;
 
 use self::feeds::{FeedPair, FeedSource};
-use self::misp::{MispPush, write_feed_dir};
+use self::misp::{FeedDir, MispPush};
 pub use self::report::Report;
 use self::report::{EventSummary, OutputSummary, ServerSummary, SkippedBlock};
 use self::taxii::{Peer, is_loopback, service_url};
@@ -522,34 +522,39 @@ pub fn run(options: &ExchangeOptions, progress: &dyn Progress) -> Result<Report,
     if let Some(seconds) = newest {
         mapping = mapping.with_date(misp_model::feed::date_of(seconds));
     }
-    let outcome = map_dataset(&dataset, &mapping);
-    let events = outcome
-        .events
-        .iter()
-        .map(|e| EventSummary {
-            uuid: e.uuid.clone().unwrap_or_default(),
-            info: e.info.clone(),
-            date: e.date.clone(),
-            attributes: e.attributes.len(),
-            objects: e.objects.len(),
-        })
-        .collect();
-
-    // Output.
+    // Map and output together: each event is written or pushed as soon as it is mapped, then
+    // dropped (only its summary line is kept), so the events are never all in memory.
+    let mut mapped = map_dataset_events(&dataset, &mapping);
+    let mut events = Vec::with_capacity(mapped.len());
+    let summary = |e: &misp_model::Event| EventSummary {
+        uuid: e.uuid.clone().unwrap_or_default(),
+        info: e.info.clone(),
+        date: e.date.clone(),
+        attributes: e.attributes.len(),
+        objects: e.objects.len(),
+    };
     let output = match &options.output {
         Output::FeedDir(dir) => {
             progress.begin("writing the MISP feed");
-            let written = write_feed_dir(dir, &outcome.events, newest.unwrap_or(0), progress)?;
+            progress.set_total(mapped.len() as u64);
+            let mut feed = FeedDir::create(dir, newest.unwrap_or(0))?;
+            for event in &mut mapped {
+                events.push(summary(&event));
+                feed.add(&event)?;
+                progress.advance(1, &event.info);
+            }
+            let written = feed.finish()?;
             progress.end();
             OutputSummary::Feed(written)
         }
         Output::Misp { url, key } => {
             let pusher = MispPush::new(url, key, options.timeout)?;
             progress.begin("pushing events to MISP");
-            progress.set_total(outcome.events.len() as u64);
+            progress.set_total(mapped.len() as u64);
             let mut pushed = Vec::new();
-            for event in &outcome.events {
-                pushed.push(pusher.push(event)?);
+            for event in &mut mapped {
+                events.push(summary(&event));
+                pushed.push(pusher.push(&event)?);
                 progress.advance(1, &event.info);
             }
             progress.end();
@@ -581,7 +586,7 @@ pub fn run(options: &ExchangeOptions, progress: &dyn Progress) -> Result<Report,
         entities,
         skipped_blocks,
         events,
-        skipped: outcome.skipped,
+        skipped: mapped.into_skipped(),
         titles,
         output,
     })
