@@ -98,6 +98,11 @@ fn eiq2misp_feed_mode_writes_manifest_and_hashes() {
     let package = dir.join("package.json");
     std::fs::write(&package, PACKAGE).unwrap();
     let out = dir.join("feed");
+    // An event file of an earlier run that the new manifest does not list goes; other files
+    // stay.
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("00000000-0000-4000-8000-000000000000.json"), "{}").unwrap();
+    std::fs::write(out.join("notes.txt"), "kept").unwrap();
     let output = run(
         env!("CARGO_BIN_EXE_eiq2misp"),
         &[
@@ -115,6 +120,7 @@ fn eiq2misp_feed_mode_writes_manifest_and_hashes() {
             format!("{uuid}.json"),
             "hashes.csv".into(),
             "manifest.json".into(),
+            "notes.txt".into(),
             "report.json".into()
         ]
     );

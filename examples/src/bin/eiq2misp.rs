@@ -5,8 +5,9 @@
 //! (`{"Event":…}`) per incident, plus `report.json` listing every entity and extract not mapped
 //! with its reason. `--feed` writes a MISP feed directory instead (`<uuid>.json`,
 //! `hashes.csv`, `manifest.json`, and `report.json` beside them); feed events need a creator
-//! organisation, `--org` or `EclecticIQ` by default. Each event is written as soon as it is
-//! mapped, so the events of a large dataset are never all in memory.
+//! organisation, `--org` or `EclecticIQ` by default; event files of an earlier run that the new
+//! manifest does not list are removed. Each event is written as soon as it is mapped, so the
+//! events of a large dataset are never all in memory.
 //!
 //! Exit codes: 0 success, 1 invalid input (the message names the file and JSON path), 2 usage
 //! or I/O error.
@@ -17,9 +18,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
 use eiq_json::{Dataset, Package};
-use examples::exchange::misp::write_atomic;
+use examples::exchange::Error as ExchangeError;
+use examples::exchange::misp::{FeedDir, write_atomic};
 use feed_mapping::outgoing::{MappingOptions, MappingReport, map_dataset_events};
-use misp_model::feed::{FeedOptions, FeedWriter};
 
 /// The creator organisation written on feed events when `--org` is not given.
 const DEFAULT_FEED_ORG: &str = "EclecticIQ";
@@ -67,6 +68,14 @@ fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Failure> {
         .map_err(|e| Failure::Io(format!("cannot write {}/{name}: {e}", dir.display())))
 }
 
+/// A feed directory error: an event the feed cannot carry is invalid input, the rest is I/O.
+fn feed_failure(error: ExchangeError) -> Failure {
+    match error {
+        ExchangeError::Misp(e) => Failure::Invalid(format!("cannot write the feed: {e}")),
+        other => Failure::Io(other.to_string()),
+    }
+}
+
 fn run(cli: &Cli) -> Result<(), Failure> {
     if let Some(date) = &cli.date
         && !misp_model::validate::is_date(date)
@@ -102,12 +111,14 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         .map_err(|e| Failure::Io(format!("cannot create {}: {e}", cli.out.display())))?;
     // Each event is written as soon as it is mapped and then dropped: a large dataset's events
     // are never all in memory at once (only the report's one line per event is kept).
-    let mut feed = cli.feed.then(|| {
+    let mut feed = if cli.feed {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        FeedWriter::new(FeedOptions::new(now))
-    });
+        Some(FeedDir::create(&cli.out, now).map_err(feed_failure)?)
+    } else {
+        None
+    };
     let mut report = MappingReport::default();
     let (mut event_count, mut attribute_count, mut object_count) = (0usize, 0usize, 0usize);
     let mut events = map_dataset_events(&dataset, &options);
@@ -117,14 +128,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         attribute_count += event.attributes.len();
         object_count += event.objects.len();
         match &mut feed {
-            Some(writer) => {
-                let file = writer
-                    .add(&event)
-                    .map_err(|e| Failure::Invalid(format!("cannot write the feed: {e}")))?;
-                if let Some(file) = file {
-                    write_file(&cli.out, &file.name, &file.bytes)?;
-                }
-            }
+            Some(feed) => feed.add(&event).map_err(feed_failure)?,
             None => {
                 let uuid = event.uuid.as_deref().unwrap_or_default();
                 write_file(&cli.out, &format!("{uuid}.json"), &event.to_json_pretty())?;
@@ -132,9 +136,9 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         }
     }
     let skipped = events.into_skipped();
-    // hashes.csv, then manifest.json: the manifest lands last.
-    for file in feed.map(FeedWriter::finish).into_iter().flatten() {
-        write_file(&cli.out, &file.name, &file.bytes)?;
+    // hashes.csv, then manifest.json last; event files of an earlier run go.
+    if let Some(feed) = feed {
+        feed.finish().map_err(feed_failure)?;
     }
     let mut report = serde_json::to_vec_pretty(&report.to_json(&skipped))
         .map_err(|e| Failure::Io(format!("cannot encode report.json: {e}")))?;

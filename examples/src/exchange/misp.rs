@@ -86,17 +86,16 @@ impl FeedDir {
         })
     }
 
-    /// Writes the event's file, `<uuid>.json`, and returns its name (`None`: the feed leaves
-    /// the event out for its distribution).
+    /// Writes the event's file, `<uuid>.json` (none when the feed leaves the event out for
+    /// its distribution).
     ///
     /// # Errors
     /// [`Error::Misp`] for an event the feed format cannot carry, [`Error::Output`] for I/O.
-    pub fn add(&mut self, event: &Event) -> Result<Option<&str>, Error> {
-        let Some(file) = self.writer.add(event).map_err(Error::Misp)? else {
-            return Ok(None);
-        };
-        write_listed(&self.dir, &mut self.files, file)?;
-        Ok(self.files.last().map(String::as_str))
+    pub fn add(&mut self, event: &Event) -> Result<(), Error> {
+        match self.writer.add(event).map_err(Error::Misp)? {
+            Some(file) => write_listed(&self.dir, &mut self.files, file),
+            None => Ok(()),
+        }
     }
 
     /// Writes `hashes.csv` and `manifest.json`, then removes stale event files.
