@@ -12,6 +12,7 @@
 //! | creator organisation | `org/<name>` |
 //! | incoming entities | `misp/<event uuid>/<part>` |
 
+use misp_model::Text;
 use sha1::{Digest, Sha1};
 use uuid::Uuid;
 
@@ -20,7 +21,7 @@ pub const NAMESPACE: Uuid = Uuid::from_u128(0x6b1f_3c0e_8d2a_4e57_9a41_5c7e_2f90
 
 /// UUIDv5 of `name` in [`NAMESPACE`], hyphenated lower case.
 pub fn uuid_for(name: &str) -> String {
-    NamePrefix::new(&[]).uuid_for(&[name.as_bytes()])
+    NamePrefix::new(&[]).uuid_for(&[name.as_bytes()]).into()
 }
 
 /// `Uuid::new_v5(&NAMESPACE, name)`.
@@ -60,13 +61,10 @@ impl NamePrefix {
         uuid::Builder::from_sha1_bytes(bytes).into_uuid()
     }
 
-    /// [`NamePrefix::v5`], hyphenated lower case.
-    pub(crate) fn uuid_for(&self, parts: &[&[u8]]) -> String {
+    /// [`NamePrefix::v5`], hyphenated lower case (36 bytes: held inline, no allocation).
+    pub(crate) fn uuid_for(&self, parts: &[&[u8]]) -> Text {
         let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
-        self.v5(parts)
-            .hyphenated()
-            .encode_lower(&mut text)
-            .to_owned()
+        Text::from(&*self.v5(parts).hyphenated().encode_lower(&mut text))
     }
 }
 

@@ -246,9 +246,9 @@ fn map_event(
                 }
                 Err(reason) => skipped.push(IncomingSkipped {
                     event: key.clone(),
-                    attribute_uuid: attribute.uuid.clone(),
+                    attribute_uuid: attribute.uuid.as_ref().map(String::from),
                     attribute_type: attribute.attribute_type.clone().into_owned(),
-                    value: attribute.value.clone(),
+                    value: String::from(&attribute.value),
                     reason,
                 }),
             }

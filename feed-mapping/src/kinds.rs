@@ -8,6 +8,7 @@
 //! `shared/schemas/misp/describeTypes.json`). The reverse direction ([`kind_for_type`]) is used
 //! by the incoming mapping.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 #[cfg(doc)]
 use std::net::Ipv4Addr;
@@ -328,11 +329,11 @@ pub fn kind_for_type(misp_type: &str, value: &str) -> Option<ExtractKind> {
 ///
 /// Normalisations: surrounding whitespace is trimmed; hashes are lower-cased; a `cve` without
 /// its `CVE-` prefix (as in Elastic's fixture) and a `cwe` given as a bare number get the
-/// prefix.
+/// prefix. The result borrows `value` unless a normalisation changed it.
 ///
 /// # Errors
 /// A short description of what is wrong (empty value, wrong hash length, not an IP address, …).
-pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
+pub fn check_value<'v>(misp_type: &str, value: &'v str) -> Result<Cow<'v, str>, String> {
     let value = trim(value);
     if value.is_empty() {
         return Err("empty value".into());
@@ -352,19 +353,19 @@ pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
             .bytes()
             .fold(true, |hex, b| hex & b.is_ascii_hexdigit());
         return if value.len() == len && hex {
-            Ok(value.to_ascii_lowercase())
+            Ok(lower_case(value))
         } else {
             Err(format!("a {misp_type} is {len} hexadecimal digits"))
         };
     }
     match misp_type {
-        "ip-dst" | "ip-src" => check_ip(value).map(|()| value.to_owned()),
+        "ip-dst" | "ip-src" => check_ip(value).map(|()| Cow::Borrowed(value)),
         "port" => match value.parse::<u16>() {
-            Ok(_) => Ok(value.to_owned()),
+            Ok(_) => Ok(Cow::Borrowed(value)),
             Err(_) => Err("a port is a number from 0 to 65535".into()),
         },
         "size-in-bytes" => match value.parse::<u64>() {
-            Ok(_) => Ok(value.to_owned()),
+            Ok(_) => Ok(Cow::Borrowed(value)),
             Err(_) => Err("a size is a whole number of bytes".into()),
         },
         "AS" => {
@@ -373,7 +374,7 @@ pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
                 .or_else(|| value.strip_prefix("as"))
                 .map_or(value, |rest| rest.trim_start_matches('-'));
             if digits.parse::<u32>().is_ok() {
-                Ok(value.to_owned())
+                Ok(Cow::Borrowed(value))
             } else {
                 Err("an AS number is a number, optionally prefixed with AS".into())
             }
@@ -389,7 +390,7 @@ pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
                 && number.len() >= 4
                 && number.bytes().all(|b| b.is_ascii_digit())
             {
-                Ok(format!("CVE-{body}"))
+                Ok(Cow::Owned(format!("CVE-{body}")))
             } else {
                 Err("a CVE id looks like CVE-2021-44228".into())
             }
@@ -398,14 +399,14 @@ pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
             let upper = value.to_ascii_uppercase();
             let body = upper.strip_prefix("CWE-").unwrap_or(&upper);
             if !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit()) {
-                Ok(format!("CWE-{body}"))
+                Ok(Cow::Owned(format!("CWE-{body}")))
             } else {
                 Err("a CWE id looks like CWE-79".into())
             }
         }
         "domain" | "hostname" => {
             if !value.starts_with('.') && is_domain_text(value) {
-                Ok(value.to_owned())
+                Ok(Cow::Borrowed(value))
             } else {
                 Err("a domain name is dot-separated labels of letters, digits and hyphens".into())
             }
@@ -415,7 +416,7 @@ pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
                 if value.contains(char::is_whitespace) {
                     Err("an e-mail address has no spaces".into())
                 } else {
-                    Ok(value.to_owned())
+                    Ok(Cow::Borrowed(value))
                 }
             }
             _ => Err("an e-mail address has the form local@domain".into()),
@@ -424,7 +425,7 @@ pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
             if value.contains(char::is_whitespace) {
                 Err("a URL has no spaces".into())
             } else {
-                Ok(value.to_owned())
+                Ok(Cow::Borrowed(value))
             }
         }
         "mac-address" => {
@@ -434,7 +435,7 @@ pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
                     .iter()
                     .all(|g| g.len() == 2 && g.bytes().all(|b| b.is_ascii_hexdigit()))
             {
-                Ok(value.to_owned())
+                Ok(Cow::Borrowed(value))
             } else {
                 Err("a MAC-48 address is six hexadecimal pairs".into())
             }
@@ -446,7 +447,7 @@ pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
                     .iter()
                     .all(|g| g.len() == 2 && g.bytes().all(|b| b.is_ascii_hexdigit()))
             {
-                Ok(value.to_owned())
+                Ok(Cow::Borrowed(value))
             } else {
                 Err("an EUI-64 address is eight hexadecimal pairs".into())
             }
@@ -464,12 +465,21 @@ pub fn check_value(misp_type: &str, value: &str) -> Result<String, String> {
                     && (14..=74).contains(&value.len())
                     && value.chars().all(|c| c.is_ascii_alphanumeric())
             {
-                Ok(value.to_owned())
+                Ok(Cow::Borrowed(value))
             } else {
                 Err("only bitcoin addresses have a MISP attribute type (btc)".into())
             }
         }
-        _ => Ok(value.to_owned()),
+        _ => Ok(Cow::Borrowed(value)),
+    }
+}
+
+/// `value` in ASCII lower case, copied only when it has an upper-case letter.
+fn lower_case(value: &str) -> Cow<'_, str> {
+    if value.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(value.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(value)
     }
 }
 

@@ -13,7 +13,7 @@
 //! objects and its simple attributes (`related-to`), so the grouping stays visible in MISP.
 //! Object and reference UUIDs are UUIDv5 ([`crate::identity`]).
 
-use misp_model::{Object, ObjectReference, ReferencedType};
+use misp_model::{Object, ObjectReference, ReferencedType, Text};
 
 use crate::identity;
 use crate::outgoing::{EventContext, Mapped, MemberContext};
@@ -195,7 +195,7 @@ pub(crate) fn group<'e>(
 
 /// Adds the `related-to` references of one entity: its first object points at its other
 /// objects and at its simple attributes (by UUID).
-pub(crate) fn link(objects: &mut [Object], attribute_uuids: &[String]) {
+pub(crate) fn link(objects: &mut [Object], attribute_uuids: &[Text]) {
     let Some((first, others)) = objects.split_first_mut() else {
         return;
     };
@@ -208,7 +208,7 @@ pub(crate) fn link(objects: &mut [Object], attribute_uuids: &[String]) {
         .chain(
             attribute_uuids
                 .iter()
-                .map(|uuid| (uuid.clone(), ReferencedType::Attribute)),
+                .map(|uuid| (String::from(uuid), ReferencedType::Attribute)),
         );
     for (target, referenced_type) in targets {
         let mut reference = ObjectReference::new(&source, &target, RELATED_TO)

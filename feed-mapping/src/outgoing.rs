@@ -71,7 +71,7 @@ use eiq_json::{
     reference_uuid,
 };
 use misp_model::describe_types::builtin_name;
-use misp_model::{Attribute, Distribution, Event, Org, Tag};
+use misp_model::{Attribute, Distribution, Event, Org, Tag, Text};
 use serde_json::{Value, json};
 
 use crate::identity::{self, NamePrefix};
@@ -876,7 +876,9 @@ pub(crate) struct Mapped<'e> {
     pub(crate) misp_type: &'static str,
     /// The category, `'static` like the type.
     pub(crate) category: &'static str,
-    pub(crate) value: String,
+    /// The checked value (see [`kinds::check_value`]), borrowed from the observable unless a
+    /// normalisation changed it.
+    pub(crate) value: Cow<'e, str>,
 }
 
 /// The MISP form of one observable, or why it has none.
@@ -997,7 +999,7 @@ impl EventContext<'_> {
         MemberContext {
             entity,
             uuid_prefix,
-            comment: comment(entity),
+            comment: Text::from(comment(entity)),
             distribution: self.distribution(entity),
             tlp_tag,
             tags: self.options.include_tags.then(|| entity_tags(entity)),
@@ -1011,8 +1013,9 @@ pub(crate) struct MemberContext<'e> {
     pub(crate) entity: &'e Entity,
     /// The UUID name state after `<incident id>/<entity id>/`.
     uuid_prefix: NamePrefix,
-    /// The attribute comment: entity type and title.
-    comment: String,
+    /// The attribute comment: entity type and title (inline if short, otherwise shared by the
+    /// entity's attributes).
+    comment: Text,
     /// The distribution of the entity's items.
     pub(crate) distribution: Distribution,
     /// The TLP tag, when the entity's TLP differs from the incident's.
@@ -1059,7 +1062,7 @@ impl MemberContext<'_> {
                 attribute.tags.push(Tag::new(name));
             }
         }
-        attribute.value = mapped.value;
+        attribute.value = Text::from(mapped.value);
         Some(attribute)
     }
 }
@@ -1198,7 +1201,7 @@ fn map_incident(
         };
         let mut attribute_uuids = Vec::new();
         for mapped in simple.drain(..) {
-            let hash = seen.hash(&(mapped.misp_type, mapped.value.as_str()));
+            let hash = seen.hash(&(mapped.misp_type, &*mapped.value));
             let attributes = &event.attributes;
             let duplicate = seen.contains(hash, |at| {
                 attributes.get(first + at).is_some_and(|attribute| {

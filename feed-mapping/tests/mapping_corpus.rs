@@ -39,7 +39,12 @@ fn type_values(outcome: &MappingOutcome) -> Vec<(String, String)> {
     outcome.events[0]
         .attributes
         .iter()
-        .map(|a| (a.attribute_type.clone().into_owned(), a.value.clone()))
+        .map(|a| {
+            (
+                a.attribute_type.clone().into_owned(),
+                String::from(&a.value),
+            )
+        })
         .collect()
 }
 
@@ -214,7 +219,10 @@ fn incident_graph_with_tags_and_objects() {
         .find(|a| a.attribute_type == "url")
         .unwrap();
     assert_eq!(ip_port.references.len(), 1);
-    assert_eq!(ip_port.references[0].referenced_uuid, url.uuid);
+    assert_eq!(
+        ip_port.references[0].referenced_uuid,
+        url.uuid.as_deref().map(String::from)
+    );
     assert_eq!(
         ip_port.references[0].relationship_type.as_deref(),
         Some("related-to")

@@ -141,9 +141,9 @@ proptest! {
             for (from, to) in [(before, after), (after, before)] {
                 let plan = sync_plan(from, to);
                 prop_assert_eq!(plan.apply(from, to), to.clone());
-                let removed: HashSet<_> = plan.delete.iter().collect();
+                let removed: HashSet<_> = plan.delete.iter().map(String::as_str).collect();
                 for attribute in &to.attributes {
-                    prop_assert!(!removed.contains(attribute.uuid.as_ref().unwrap()));
+                    prop_assert!(!removed.contains(attribute.uuid.as_deref().unwrap()));
                 }
             }
         }

@@ -6,6 +6,7 @@ use crate::galaxy::Galaxy;
 use crate::shadow_attribute::ShadowAttribute;
 use crate::sighting::Sighting;
 use crate::tag::Tag;
+use crate::text::Text;
 use crate::vocabulary::Distribution;
 use crate::wire::wire_struct;
 
@@ -31,16 +32,17 @@ wire_struct! {
         pub category: Option<Cow<'static, str>> = "category",
         /// Whether IDS exports should use the value.
         pub to_ids: Option<bool> = "to_ids",
-        /// Stable identity across instances (MISP lower-cases it).
-        pub uuid: Option<String> = "uuid",
+        /// Stable identity across instances (MISP lower-cases it). A [`Text`]: held inline, as
+        /// are most values, so a large event does not allocate per attribute for it.
+        pub uuid: Option<Text> = "uuid",
         /// Instance-local id of the event.
         pub event_id: Option<u64> = "event_id",
         /// Who may see the attribute (0–5, `5` inherits from the event).
         pub distribution: Option<Distribution> = "distribution",
         /// Last change, seconds since the Unix epoch (absent: the server stamps it).
         pub timestamp: Option<u64> = "timestamp",
-        /// Free-text comment.
-        pub comment: Option<String> = "comment",
+        /// Free-text comment (a [`Text`]: inline if short, otherwise shared by its clones).
+        pub comment: Option<Text> = "comment",
         /// Instance-local sharing group id (`0` unless distribution is 4).
         pub sharing_group_id: Option<u64> = "sharing_group_id",
         /// Soft-deletion marker.
@@ -55,8 +57,9 @@ wire_struct! {
         pub first_seen: Option<String> = "first_seen",
         /// Last time the value was seen (ISO 8601, kept as written).
         pub last_seen: Option<String> = "last_seen",
-        /// The value; composite types join their parts with `|`.
-        pub value: String = "value",
+        /// The value; composite types join their parts with `|`. A [`Text`]: an IP address,
+        /// domain, MD5 hash or anything up to [`Text::INLINE_CAPACITY`] bytes is held inline.
+        pub value: Text = "value",
         /// Base64 payload for `attachment` and `malware-sample` types.
         pub data: Option<String> = "data",
         /// Attached galaxies.
@@ -75,7 +78,7 @@ impl Attribute {
     /// apply, or use [`crate::describe_types::DescribeTypes::apply_defaults`]).
     ///
     /// A `&'static str` type is held borrowed, a `String` owned (as given: no table lookup).
-    pub fn new(attribute_type: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Self {
+    pub fn new(attribute_type: impl Into<Cow<'static, str>>, value: impl Into<Text>) -> Self {
         Self {
             attribute_type: attribute_type.into(),
             value: value.into(),
@@ -85,7 +88,7 @@ impl Attribute {
 
     /// The same attribute with a UUID.
     #[must_use]
-    pub fn with_uuid(mut self, uuid: impl Into<String>) -> Self {
+    pub fn with_uuid(mut self, uuid: impl Into<Text>) -> Self {
         self.uuid = Some(uuid.into());
         self
     }
@@ -106,7 +109,7 @@ impl Attribute {
 
     /// The same attribute with a comment.
     #[must_use]
-    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
+    pub fn with_comment(mut self, comment: impl Into<Text>) -> Self {
         self.comment = Some(comment.into());
         self
     }

@@ -41,6 +41,7 @@ use crate::limits::Limits;
 use crate::object::{Object, ObjectReference};
 use crate::org::Org;
 use crate::tag::Tag;
+use crate::text::Text;
 use crate::validate::is_uuid;
 use crate::vocabulary::{Analysis, Distribution, ThreatLevel};
 use crate::wire::{JsonPath, Wire, WireValue, wire_struct};
@@ -323,16 +324,15 @@ fn feed_attribute(
     in_object: bool,
 ) -> Result<Attribute> {
     let mut out = Attribute::new(attribute.attribute_type.clone(), attribute.value.clone());
-    out.uuid = Some(
-        attribute
-            .uuid
-            .clone()
-            .ok_or(Error::NotFeedable {
-                index,
-                reason: "an attribute has no uuid",
-            })?
-            .to_ascii_lowercase(),
-    );
+    let uuid = attribute.uuid.as_ref().ok_or(Error::NotFeedable {
+        index,
+        reason: "an attribute has no uuid",
+    })?;
+    out.uuid = Some(if uuid.bytes().any(|b| b.is_ascii_uppercase()) {
+        Text::from(uuid.to_ascii_lowercase())
+    } else {
+        uuid.clone()
+    });
     let defaults = DescribeTypes::builtin().defaults(&attribute.attribute_type);
     out.category = attribute
         .category

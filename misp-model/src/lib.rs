@@ -62,6 +62,7 @@ pub mod sighting;
 #[cfg(feature = "proptest")]
 pub mod strategy;
 pub mod tag;
+pub mod text;
 pub mod validate;
 pub mod vocabulary;
 
@@ -77,4 +78,5 @@ pub use org::Org;
 pub use shadow_attribute::ShadowAttribute;
 pub use sighting::Sighting;
 pub use tag::Tag;
+pub use text::Text;
 pub use vocabulary::{Analysis, Distribution, ReferencedType, SightingType, ThreatLevel};

@@ -47,7 +47,7 @@ pub fn attribute() -> impl Strategy<Value = Attribute> {
             |(ty, value, uuid, to_ids, comment, distribution, timestamp, tags)| {
                 let mut a = Attribute::new(ty, value).with_uuid(uuid);
                 a.to_ids = to_ids;
-                a.comment = comment;
+                a.comment = comment.map(crate::Text::from);
                 a.distribution = distribution;
                 a.timestamp = timestamp;
                 a.tags = tags;

@@ -199,65 +199,78 @@ impl<T: WireValue> Serialize for WireList<'_, T> {
     }
 }
 
-impl WireValue for String {
-    fn from_wire(value: Value, path: &JsonPath<'_>) -> Result<Self> {
-        match value {
-            Value::String(s) => Ok(s),
-            other => Err(Error::wrong_type(path, "a string", &other)),
+/// Implements [`WireValue`] for a text type: read from a JSON string (`owned` converts a
+/// `String` the parser had to build, `borrowed` text borrowed from the input), written as one.
+macro_rules! text_wire_value {
+    ($(#[$doc:meta])* $ty:ty, owned: $owned:expr, borrowed: $borrowed:expr $(, fast_read: $fast:expr)?) => {
+        $(#[$doc])*
+        impl WireValue for $ty {
+            fn from_wire(value: Value, path: &JsonPath<'_>) -> Result<Self> {
+                match value {
+                    Value::String(s) => Ok($owned(s)),
+                    other => Err(Error::wrong_type(path, "a string", &other)),
+                }
+            }
+
+            fn from_scalar(scalar: Scalar<'_>, path: &JsonPath<'_>) -> Result<Self> {
+                match scalar {
+                    Scalar::Str(s) => Ok($borrowed(s)),
+                    other => Self::from_wire(other.to_value(), path),
+                }
+            }
+
+            fn serialize_wire<S: Serializer>(
+                &self,
+                serializer: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self)
+            }
+
+            fn write_compact(&self, out: &mut compact::Out<'_>) {
+                out.string(self);
+            }
+
+            $(
+                fn fast_read(reader: &mut fast::Reader<'_>) -> fast::Fast<Self> {
+                    $fast(reader)
+                }
+            )?
         }
-    }
-
-    fn from_scalar(scalar: Scalar<'_>, path: &JsonPath<'_>) -> Result<Self> {
-        match scalar {
-            Scalar::Str(s) => Ok(s.to_owned()),
-            other => Self::from_wire(other.to_value(), path),
-        }
-    }
-
-    fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self)
-    }
-
-    fn write_compact(&self, out: &mut compact::Out<'_>) {
-        out.string(self);
-    }
-
-    fn fast_read(reader: &mut fast::Reader<'_>) -> fast::Fast<Self> {
-        reader.owned_string()
-    }
+    };
 }
 
-/// A describeTypes name (an attribute's `type` or `category`): read as a string, and held as the
-/// built-in table's `'static` name when it is one, so a large event does not copy the same few
-/// names once per attribute (see [`crate::describe_types::builtin_name`]); other names are kept
-/// as read. Written like a string either way.
-impl WireValue for Cow<'static, str> {
-    fn from_wire(value: Value, path: &JsonPath<'_>) -> Result<Self> {
-        String::from_wire(value, path).map(crate::describe_types::intern_owned)
-    }
+text_wire_value!(
+    String,
+    owned: std::convert::identity,
+    borrowed: str::to_owned,
+    fast_read: fast::Reader::owned_string
+);
 
-    fn from_scalar(scalar: Scalar<'_>, path: &JsonPath<'_>) -> Result<Self> {
-        match scalar {
-            // Borrowed from the input: a known name is never copied.
-            Scalar::Str(s) => Ok(crate::describe_types::intern(s)),
-            other => Self::from_wire(other.to_value(), path),
-        }
-    }
+text_wire_value!(
+    /// A describeTypes name (an attribute's `type` or `category`): held as the built-in
+    /// table's `'static` name when it is one, so a large event does not copy the same few names
+    /// once per attribute (see [`crate::describe_types::builtin_name`]); other names are kept as
+    /// read. A known name borrowed from the input is never copied.
+    Cow<'static, str>,
+    owned: crate::describe_types::intern_owned,
+    borrowed: crate::describe_types::intern
+);
 
-    fn serialize_wire<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self)
-    }
+text_wire_value!(
+    /// An attribute's uuid, value or comment: text borrowed from the input is copied once
+    /// (inline if short, see [`crate::Text`]), never through an intermediate `String`.
+    crate::text::Text,
+    owned: Self::from,
+    borrowed: Self::from_str_copied
+);
 
-    fn write_compact(&self, out: &mut compact::Out<'_>) {
-        out.string(self);
-    }
-}
-
-/// A text value that can be a required field (absent: an error): `String`, and the interned
-/// describeTypes names (`Cow<'static, str>`).
+/// A text value that can be a required field (absent: an error): `String`, [`crate::Text`] and
+/// the interned describeTypes names (`Cow<'static, str>`).
 pub(crate) trait RequiredText: WireValue + AsRef<str> {}
 
 impl RequiredText for String {}
+
+impl RequiredText for crate::text::Text {}
 
 impl RequiredText for Cow<'static, str> {}
 

@@ -74,7 +74,7 @@ fn our_feed_equals_the_feed_pymisp_wrote() {
         .flat_map(|e| e.objects.iter())
         .flat_map(|o| o.attributes.iter())
         .filter(|a| a.disable_correlation.is_none())
-        .filter_map(|a| a.uuid.clone())
+        .filter_map(|a| a.uuid.as_ref().map(String::from))
         .collect();
     // A reference without `object_uuid` in the source: we write its containing object's UUID,
     // PyMISP writes an unrelated object's UUID (state leaking between its objects); skip those.
