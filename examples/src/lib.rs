@@ -1,5 +1,6 @@
 //! Shared glue for the example command-line clients.
 
+pub mod cli;
 pub mod exchange;
 pub mod misp_http;
 pub mod mount;

@@ -1,5 +1,6 @@
 //! The `eiq2misp` and `misp2eiq` binaries: event files named by UUID plus report.json, the
-//! feed layout, the round trip through `misp2eiq`, and exit 1 with a message on invalid input.
+//! feed layout, the round trip through `misp2eiq`, exit 1 with a message on invalid input and
+//! exit 2 on an unreadable file.
 
 #![allow(
     clippy::disallowed_methods,
@@ -168,4 +169,34 @@ fn invalid_input_exits_1_naming_the_file_and_path() {
     );
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not-misp.json"));
+}
+
+#[test]
+fn unreadable_input_exits_2_with_the_program_name() {
+    let dir = temp("missing");
+    let missing = dir.join("missing.json");
+    for (bin, program, out_arg) in [
+        (env!("CARGO_BIN_EXE_eiq2misp"), "eiq2misp", dir.join("out")),
+        (
+            env!("CARGO_BIN_EXE_misp2eiq"),
+            "misp2eiq",
+            dir.join("p.json"),
+        ),
+    ] {
+        let output = run(
+            bin,
+            &[
+                missing.to_str().unwrap(),
+                "--out",
+                out_arg.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(output.status.code(), Some(2), "{program}: {output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.starts_with(&format!("{program}: cannot read "))
+                && stderr.contains("missing.json"),
+            "{stderr}"
+        );
+    }
 }

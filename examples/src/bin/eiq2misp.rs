@@ -18,6 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
 use eiq_json::{Dataset, Package};
+use examples::cli::Failure;
 use examples::exchange::Error as ExchangeError;
 use examples::exchange::misp::{FeedDir, write_atomic};
 use feed_mapping::outgoing::{MappingOptions, MappingReport, map_dataset_events};
@@ -56,11 +57,6 @@ struct Cli {
     /// EclecticIQ JSON packages, read together as one dataset.
     #[arg(required = true, value_name = "PACKAGE.json")]
     packages: Vec<PathBuf>,
-}
-
-enum Failure {
-    Invalid(String),
-    Io(String),
 }
 
 fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Failure> {
@@ -154,16 +150,5 @@ fn run(cli: &Cli) -> Result<(), Failure> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Invalid(message)) => {
-            eprintln!("eiq2misp: {message}");
-            ExitCode::from(1)
-        }
-        Err(Failure::Io(message)) => {
-            eprintln!("eiq2misp: {message}");
-            ExitCode::from(2)
-        }
-    }
+    Failure::exit_code("eiq2misp", run(&Cli::parse()))
 }

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use examples::cli::Failure;
 use feed_mapping::incoming::{IncomingOptions, map_events};
 use misp_model::Document;
 
@@ -35,11 +36,6 @@ struct Cli {
     /// MISP event files.
     #[arg(required = true, value_name = "EVENT.json")]
     events: Vec<PathBuf>,
-}
-
-enum Failure {
-    Invalid(String),
-    Io(String),
 }
 
 fn run(cli: &Cli) -> Result<(), Failure> {
@@ -83,16 +79,5 @@ fn run(cli: &Cli) -> Result<(), Failure> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Invalid(message)) => {
-            eprintln!("misp2eiq: {message}");
-            ExitCode::from(1)
-        }
-        Err(Failure::Io(message)) => {
-            eprintln!("misp2eiq: {message}");
-            ExitCode::from(2)
-        }
-    }
+    Failure::exit_code("misp2eiq", run(&Cli::parse()))
 }
