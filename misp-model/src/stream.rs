@@ -137,8 +137,20 @@ impl<'de, T: WireValue> DeserializeSeed<'de> for ValueSeed<'_, T> {
     }
 }
 
-/// Rejects every JSON kind but the expected one(s) with a typed wrong-type error.
+/// Rejects every JSON kind but the expected one(s) with a typed wrong-type error (`arrays too;`
+/// adds `visit_seq`, for visitors of a lifetime `'de` that expect no array).
 macro_rules! reject_kinds {
+    ($expected:literal; arrays too; $($rest:tt)*) => {
+        fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(self.ctx.fail(Error::WrongType {
+                path: self.path.render(),
+                expected: $expected,
+                found: "array",
+            }))
+        }
+
+        reject_kinds!($expected; $($rest)*);
+    };
     ($expected:literal; $($method:ident($($arg:ty)?) => $found:literal),* $(,)?) => {
         $(
             fn $method<E: serde::de::Error>(self $(, _: $arg)?) -> Result<Self::Value, E> {
@@ -170,15 +182,7 @@ impl<'de, T: StreamStruct> Visitor<'de> for StructVisitor<'_, T> {
         T::stream_entries(None, map, self.path, self.ctx)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<T, A::Error> {
-        Err(self.ctx.fail(Error::WrongType {
-            path: self.path.render(),
-            expected: "an object",
-            found: "array",
-        }))
-    }
-
-    reject_kinds!("an object";
+    reject_kinds!("an object"; arrays too;
         visit_bool(bool) => "boolean",
         visit_i64(i64) => "number",
         visit_u64(u64) => "number",
@@ -677,15 +681,7 @@ impl<'de> Visitor<'de> for ElementSeed<'_> {
         }
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Element, A::Error> {
-        Err(self.ctx.fail(Error::WrongType {
-            path: self.path.render(),
-            expected: "an object",
-            found: "array",
-        }))
-    }
-
-    reject_kinds!("an object";
+    reject_kinds!("an object"; arrays too;
         visit_bool(bool) => "boolean",
         visit_i64(i64) => "number",
         visit_u64(u64) => "number",

@@ -586,3 +586,30 @@ fn defaults_and_constructors_keep_static_names_borrowed() {
     assert!(matches!(custom.attribute_type, Cow::Owned(ref t) if t == "domain"));
     assert_eq!(custom.attribute_type, attribute.attribute_type);
 }
+
+#[test]
+fn an_array_where_an_item_or_list_element_belongs_is_a_typed_wrong_type() {
+    use crate::document::Document;
+    for (json, want_path) in [
+        // A wire struct (the streaming struct visitor).
+        (r#"{"info":"x","Attribute":[[]]}"#, "Attribute[0]"),
+        (r#"{"Event":{"info":"x","Orgc":[1]}}"#, "Event.Orgc"),
+        // An element of a `response` list (the element visitor).
+        (r#"{"response":[{"Event":{"info":"a"}},[]]}"#, "response[1]"),
+    ] {
+        match Document::from_json(json.as_bytes()) {
+            Err(Error::WrongType {
+                path,
+                expected,
+                found,
+            }) => {
+                assert_eq!(
+                    (path.as_str(), expected, found),
+                    (want_path, "an object", "array"),
+                    "{json}"
+                );
+            }
+            other => panic!("{json}: {other:?}"),
+        }
+    }
+}
