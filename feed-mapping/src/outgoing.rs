@@ -978,7 +978,8 @@ impl EventContext<'_> {
     }
 
     /// What every attribute of `entity` in this event shares, worked out once for the entity.
-    pub(crate) fn member<'e>(&self, entity: &'e Entity) -> MemberContext<'e> {
+    /// `scratch` is a buffer for the comment, reused from one entity to the next.
+    pub(crate) fn member<'e>(&self, entity: &'e Entity, scratch: &mut String) -> MemberContext<'e> {
         // The name of an attribute's UUID starts `<incident id>/<entity id>/` (see
         // [`identity::attribute_uuid`]; both ids in lower case); the type and value follow
         // per attribute.
@@ -999,7 +1000,7 @@ impl EventContext<'_> {
         MemberContext {
             entity,
             uuid_prefix,
-            comment: Text::from(comment(entity)),
+            comment: comment(entity, scratch),
             distribution: self.distribution(entity),
             tlp_tag,
             tags: self.options.include_tags.then(|| entity_tags(entity)),
@@ -1067,18 +1068,17 @@ impl MemberContext<'_> {
     }
 }
 
-fn comment(entity: &Entity) -> String {
-    let entity_type = entity.entity_type().as_str();
-    match entity.display_title() {
-        Some(title) => {
-            let mut comment = String::with_capacity(entity_type.len() + 2 + title.len());
-            comment.push_str(entity_type);
-            comment.push_str(": ");
-            push_one_line(&mut comment, title);
-            comment
-        }
-        None => entity_type.to_owned(),
+/// The attribute comment of `entity`: its type, then `: ` and its title on one line if it has
+/// one. Written in `scratch` first (kept from one entity to the next), so a comment that fits
+/// inline in a [`Text`] costs no allocation.
+fn comment(entity: &Entity, scratch: &mut String) -> Text {
+    scratch.clear();
+    scratch.push_str(entity.entity_type().as_str());
+    if let Some(title) = entity.display_title() {
+        scratch.push_str(": ");
+        push_one_line(scratch, title);
     }
+    Text::from(scratch.as_str())
 }
 
 fn one_line(text: &str) -> String {
@@ -1182,9 +1182,10 @@ fn map_incident(
     // The mapped observables of one contributor (the list is reused for the next, sparing
     // an allocation per entity).
     let mut mapped_list = Vec::new();
+    let mut comment_scratch = String::new();
     let mut start = 0;
     for (entity, end) in runs {
-        let mut member = context.member(entity);
+        let mut member = context.member(entity, &mut comment_scratch);
         for observable in found.get(start..end).unwrap_or_default() {
             match map_observable(observable) {
                 Ok(mapped) => mapped_list.push(mapped),
@@ -1299,6 +1300,65 @@ fn incident_date(incident: &Entity) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_attribute_comment_is_its_entitys_type_and_one_line_title() {
+        use eiq_json::builder::{EntityBuilder, relation};
+        use eiq_json::{ContentType, EntityId, Extract, Package, RelationKey};
+
+        let id = |n: u8| EntityId::from_random_bytes([n; 16]);
+        let incident = EntityBuilder::new(id(1), EntityType::INCIDENT).build();
+        let long_title = format!("Long {}", "word ".repeat(12));
+        let indicators = [
+            // Titled (whitespace runs become one space), untitled after a titled one (the
+            // comment buffer is reused and must not keep the last title), long (shared text).
+            EntityBuilder::new(id(2), EntityType::INDICATOR)
+                .title("  Two\n lines\tand  gaps ")
+                .extract(Extract::new(ExtractKind::DOMAIN, "a.example.net")),
+            EntityBuilder::new(id(3), EntityType::INDICATOR)
+                .extract(Extract::new(ExtractKind::DOMAIN, "b.example.net")),
+            EntityBuilder::new(id(4), EntityType::INDICATOR)
+                .title(long_title.as_str())
+                .extract(Extract::new(ExtractKind::DOMAIN, "c.example.net"))
+                .extract(Extract::new(ExtractKind::IPV4, "192.0.2.1")),
+        ]
+        .map(EntityBuilder::build);
+        let mut package = Package::new(ContentType::V1);
+        for (n, indicator) in (10u8..).zip(&indicators) {
+            package.push_entity(relation(
+                id(n),
+                &incident,
+                RelationKey::RELATED_INDICATORS,
+                indicator,
+            ));
+        }
+        package.push_entity(incident);
+        for indicator in indicators {
+            package.push_entity(indicator);
+        }
+        let dataset = Dataset::from_packages([&package]);
+        let outcome = map_dataset(&dataset, &MappingOptions::default());
+        let [event] = outcome.events.as_slice() else {
+            panic!("one event expected: {:?}", outcome.events.len());
+        };
+        let comments: Vec<(&str, Option<&str>)> = event
+            .attributes
+            .iter()
+            .map(|a| (&*a.value, a.comment.as_deref()))
+            .collect();
+        let long_comment = format!("indicator: {}", long_title.trim_end());
+        assert_eq!(
+            comments,
+            [
+                ("a.example.net", Some("indicator: Two lines and gaps")),
+                ("b.example.net", Some("indicator")),
+                ("c.example.net", Some(long_comment.as_str())),
+                ("192.0.2.1", Some(long_comment.as_str())),
+            ]
+        );
+        let long = event.attributes.get(2).and_then(|a| a.comment.as_ref());
+        assert!(long.is_some_and(|text| !text.is_inline()), "{long:?}");
+    }
 
     #[test]
     fn supported_entity_types_are_the_stix_families() {
