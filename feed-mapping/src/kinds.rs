@@ -475,7 +475,7 @@ pub fn check_value<'v>(misp_type: &str, value: &'v str) -> Result<Cow<'v, str>, 
 }
 
 /// `value` in ASCII lower case, copied only when it has an upper-case letter.
-fn lower_case(value: &str) -> Cow<'_, str> {
+pub(crate) fn lower_case(value: &str) -> Cow<'_, str> {
     if value.bytes().any(|b| b.is_ascii_uppercase()) {
         Cow::Owned(value.to_ascii_lowercase())
     } else {

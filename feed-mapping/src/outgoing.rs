@@ -983,12 +983,7 @@ impl EventContext<'_> {
         // The name of an attribute's UUID starts `<incident id>/<entity id>/` (see
         // [`identity::attribute_uuid`]; both ids in lower case); the type and value follow
         // per attribute.
-        let entity_id = entity.id.as_str();
-        let entity_id = if entity_id.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(entity_id.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(entity_id)
-        };
+        let entity_id = kinds::lower_case(entity.id.as_str());
         let incident_id = self.incident_id.as_bytes();
         let uuid_prefix = NamePrefix::new(&[incident_id, b"/", entity_id.as_bytes(), b"/"]);
         let entity_tlp = entity.tlp();

@@ -125,24 +125,23 @@ impl From<&String> for Text {
 }
 
 impl From<String> for Text {
-    /// Inline if it fits (the `String`'s block is freed), otherwise moved into a shared block.
+    /// Inline if it fits, otherwise copied into a shared block (an `Arc<str>` is always a new
+    /// allocation: its counts sit in front of the bytes). The `String`'s block is freed.
     fn from(text: String) -> Self {
-        Self::inline(&text).unwrap_or_else(|| Self(Repr::Shared(Arc::from(text))))
+        Self::from_str_copied(&text)
     }
 }
 
 impl From<Box<str>> for Text {
+    /// As `From<String>`.
     fn from(text: Box<str>) -> Self {
-        Self::inline(&text).unwrap_or_else(|| Self(Repr::Shared(Arc::from(text))))
+        Self::from_str_copied(&text)
     }
 }
 
 impl From<Cow<'_, str>> for Text {
     fn from(text: Cow<'_, str>) -> Self {
-        match text {
-            Cow::Borrowed(text) => Self::from_str_copied(text),
-            Cow::Owned(text) => Self::from(text),
-        }
+        Self::from_str_copied(&text)
     }
 }
 
@@ -260,7 +259,8 @@ impl serde::Serialize for Text {
 
 impl<'de> serde::Deserialize<'de> for Text {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        /// Takes a borrowed or transient string without an intermediate `String`.
+        /// Takes a borrowed or transient string without an intermediate `String` (an owned
+        /// one goes through `visit_str` too: it is copied either way).
         struct TextVisitor;
 
         impl serde::de::Visitor<'_> for TextVisitor {
@@ -272,10 +272,6 @@ impl<'de> serde::Deserialize<'de> for Text {
 
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Text, E> {
                 Ok(Text::from_str_copied(text))
-            }
-
-            fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Text, E> {
-                Ok(Text::from(text))
             }
         }
 
