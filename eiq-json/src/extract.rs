@@ -70,9 +70,9 @@ pub struct Extract {
     /// Classification and confidence.
     #[serde(default, skip_serializing_if = "Field::is_absent")]
     pub meta: Field<ExtractMeta>,
-    /// How this entity relates to the observable.
+    /// How this entity relates to the observable (boxed: 120 bytes, often absent).
     #[serde(default, skip_serializing_if = "Field::is_absent")]
-    pub instance_meta: Field<InstanceMeta>,
+    pub instance_meta: Field<Box<InstanceMeta>>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -122,10 +122,10 @@ impl Extract {
     #[must_use]
     pub fn with_link_type(mut self, link_type: LinkType) -> Self {
         if self.instance_meta.get().is_none() {
-            self.instance_meta = Field::Present(InstanceMeta {
+            self.instance_meta = Field::Present(Box::new(InstanceMeta {
                 paths: Field::Present(Vec::new()),
                 ..InstanceMeta::default()
-            });
+            }));
         }
         self.instance_meta.update_or_default(|instance| {
             instance

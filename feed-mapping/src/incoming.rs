@@ -184,14 +184,14 @@ fn map_event(
         body.status = Field::Present(Statement::new(markings::status(analysis)));
     }
     if let Some(date) = &event.date {
-        body.time = Field::Present(IncidentTime {
+        body.time = Field::Present(Box::new(IncidentTime {
             first_malicious_action: Field::Present(PreciseTime {
                 value: Field::Present(date.clone()),
                 precision: Field::Present("day".into()),
                 ..PreciseTime::default()
             }),
             ..IncidentTime::default()
-        });
+        }));
     }
     let mut incident = EntityBuilder::with_data(incident_id, EntityData::Incident(Box::new(body)));
     if let Some(tlp) = tlp {

@@ -19,27 +19,27 @@ use crate::vocab::Tlp;
 pub enum Statement {
     /// A bare string.
     Text(String),
-    /// The structured form.
-    Structured(StatementObject),
+    /// The structured form (boxed: it is seven times the size of the bare string).
+    Structured(Box<StatementObject>),
 }
 
 impl Statement {
     /// A structured statement `{"type": "statement", "value": value}`.
     pub fn new(value: impl Into<String>) -> Self {
-        Self::Structured(StatementObject {
+        Self::Structured(Box::new(StatementObject {
             kind: Field::Present("statement".into()),
             value: Field::Present(value.into()),
             ..StatementObject::default()
-        })
+        }))
     }
 
     /// A structured confidence `{"type": "confidence", "value": value}`.
     pub fn confidence(value: impl Into<String>) -> Self {
-        Self::Structured(StatementObject {
+        Self::Structured(Box::new(StatementObject {
             kind: Field::Present("confidence".into()),
             value: Field::Present(value.into()),
             ..StatementObject::default()
-        })
+        }))
     }
 
     /// The value text, whichever form it has.
@@ -116,18 +116,18 @@ impl InformationSource {
 pub enum Identity {
     /// A bare name.
     Name(String),
-    /// The structured form.
-    Structured(IdentityObject),
+    /// The structured form (boxed: it is five times the size of the bare name).
+    Structured(Box<IdentityObject>),
 }
 
 impl Identity {
     /// A structured identity with a name.
     pub fn named(name: impl Into<String>) -> Self {
-        Self::Structured(IdentityObject {
+        Self::Structured(Box::new(IdentityObject {
             kind: Field::Present("identity".into()),
             name: Field::Present(name.into()),
             extra: Map::new(),
-        })
+        }))
     }
 
     /// The name, whichever form it has.

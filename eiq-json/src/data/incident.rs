@@ -23,25 +23,25 @@ entity_body! {
         /// How the incident was discovered (DiscoveryMethodVocab).
         discovery_methods: Vec<Statement>,
         /// Who reported the incident.
-        reporter: InformationSource,
+        reporter: Box<InformationSource>,
         /// Time coordinates (first malicious action, discovery, …).
-        time: IncidentTime,
+        time: Box<IncidentTime>,
         /// Victims (STIX 1.2 identities; shape inferred, kept as JSON).
         victims: Vec<Value>,
         /// Impact assessment (shape inferred, kept as JSON).
-        impact_assessment: Value,
+        impact_assessment: Box<Value>,
         /// Embedded related indicators (STIX 1.2; packages use relation entities instead).
-        related_indicators: Value,
+        related_indicators: Box<Value>,
         /// Embedded leveraged TTPs (STIX 1.2).
-        leveraged_ttps: Value,
+        leveraged_ttps: Box<Value>,
         /// Embedded attributed threat actors (STIX 1.2).
-        attributed_threat_actors: Value,
+        attributed_threat_actors: Box<Value>,
         /// Embedded related incidents (STIX 1.2).
-        related_incidents: Value,
+        related_incidents: Box<Value>,
         /// Courses of action requested (STIX 1.2).
-        coa_requested: Value,
+        coa_requested: Box<Value>,
         /// Courses of action taken (STIX 1.2).
-        coa_taken: Value,
+        coa_taken: Box<Value>,
     }
 }
 

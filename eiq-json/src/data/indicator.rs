@@ -24,13 +24,13 @@ entity_body! {
         /// Test mechanisms (STIX 1.2; shape inferred, kept as JSON).
         test_mechanisms: Vec<Value>,
         /// Embedded indicated TTPs (STIX 1.2; packages use relation entities instead).
-        indicated_ttps: Value,
+        indicated_ttps: Box<Value>,
         /// Embedded suggested courses of action (STIX 1.2).
-        suggested_coas: Value,
+        suggested_coas: Box<Value>,
         /// The CybOX observable (STIX 1.2; kept as JSON).
-        observable: Value,
+        observable: Box<Value>,
         /// Composite indicator expression (STIX 1.2; kept as JSON).
-        composite_indicator_expression: Value,
+        composite_indicator_expression: Box<Value>,
         /// Whether the indicator is negated.
         negate: bool,
     }

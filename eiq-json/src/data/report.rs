@@ -14,18 +14,18 @@ entity_body! {
         /// Intents (ReportIntentVocab): `[{"value": "Threat Report"}]`.
         intents: Vec<Statement>,
         /// Embedded STIX 1.2 member lists (packages use relation entities instead).
-        indicators: Value,
+        indicators: Box<Value>,
         /// Embedded incidents (STIX 1.2).
-        incidents: Value,
+        incidents: Box<Value>,
         /// Embedded TTPs (STIX 1.2).
-        ttps: Value,
+        ttps: Box<Value>,
         /// Embedded campaigns (STIX 1.2).
-        campaigns: Value,
+        campaigns: Box<Value>,
         /// Embedded threat actors (STIX 1.2).
-        threat_actors: Value,
+        threat_actors: Box<Value>,
         /// Embedded exploit targets (STIX 1.2).
-        exploit_targets: Value,
+        exploit_targets: Box<Value>,
         /// Embedded courses of action (STIX 1.2).
-        courses_of_action: Value,
+        courses_of_action: Box<Value>,
     }
 }

@@ -14,7 +14,7 @@ entity_body! {
         /// Stage (COAStageVocab): `Remedy` or `Response`.
         stage: Statement,
         /// Objective.
-        objective: Objective,
+        objective: Box<Objective>,
         /// Impact (statement).
         impact: Statement,
         /// Cost (statement).
@@ -22,11 +22,11 @@ entity_body! {
         /// Efficacy (statement).
         efficacy: Statement,
         /// Parameter observables (STIX 1.2; kept as JSON).
-        parameter_observables: Value,
+        parameter_observables: Box<Value>,
         /// Structured course of action (kept as JSON).
-        structured_coa: Value,
+        structured_coa: Box<Value>,
         /// Embedded related courses of action (STIX 1.2).
-        related_coas: Value,
+        related_coas: Box<Value>,
     }
 }
 
@@ -57,9 +57,9 @@ entity_body! {
         /// Configurations (kept as JSON).
         configuration: Vec<Value>,
         /// Embedded potential courses of action (STIX 1.2).
-        potential_coas: Value,
+        potential_coas: Box<Value>,
         /// Embedded related exploit targets (STIX 1.2).
-        related_exploit_targets: Value,
+        related_exploit_targets: Box<Value>,
     }
 }
 

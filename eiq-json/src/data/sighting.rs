@@ -14,6 +14,6 @@ entity_body! {
         /// Impact (statement, HighMediumLowVocab).
         impact: Statement,
         /// The security control that saw it, with the time it did.
-        security_control: InformationSource,
+        security_control: Box<InformationSource>,
     }
 }

@@ -24,11 +24,11 @@ entity_body! {
         /// Planning and operational support (statements).
         planning_and_operational_support: Vec<Statement>,
         /// Embedded observed TTPs (STIX 1.2; packages use relation entities instead).
-        observed_ttps: Value,
+        observed_ttps: Box<Value>,
         /// Embedded associated campaigns (STIX 1.2).
-        associated_campaigns: Value,
+        associated_campaigns: Box<Value>,
         /// Embedded associated actors (STIX 1.2).
-        associated_actors: Value,
+        associated_actors: Box<Value>,
     }
 }
 
@@ -36,19 +36,19 @@ entity_body! {
     /// The body of a `campaign`.
     CampaignData = EntityType::CAMPAIGN, {
         /// Other names of the campaign.
-        names: CampaignNames,
+        names: Box<CampaignNames>,
         /// Status (`Ongoing`, `Historic`, `Future`): a bare string or a statement.
         status: Statement,
         /// Intended effects (statements).
         intended_effects: Vec<Statement>,
         /// Embedded related TTPs (STIX 1.2).
-        related_ttps: Value,
+        related_ttps: Box<Value>,
         /// Embedded related incidents (STIX 1.2).
-        related_incidents: Value,
+        related_incidents: Box<Value>,
         /// Attribution (STIX 1.2; kept as JSON).
-        attribution: Value,
+        attribution: Box<Value>,
         /// Embedded associated campaigns (STIX 1.2).
-        associated_campaigns: Value,
+        associated_campaigns: Box<Value>,
     }
 }
 
@@ -69,15 +69,15 @@ entity_body! {
         /// Intended effects (statements).
         intended_effects: Vec<Statement>,
         /// Behaviour: attack patterns, malware, exploits.
-        behavior: Behavior,
+        behavior: Box<Behavior>,
         /// Kill chain phases.
         kill_chain_phases: Vec<KillChainPhase>,
         /// Embedded exploit targets (STIX 1.2).
-        exploit_targets: Value,
+        exploit_targets: Box<Value>,
         /// Victim targeting (STIX 1.2; kept as JSON).
-        victim_targeting: Value,
+        victim_targeting: Box<Value>,
         /// Resources (STIX 1.2; kept as JSON).
-        resources: Value,
+        resources: Box<Value>,
     }
 }
 

@@ -155,8 +155,9 @@ fn ref_fields_and_idrefs_link_and_dangle() {
     }
     let mut indicator = entity(INDICATOR, EntityType::INDICATOR);
     if let EntityData::Indicator(body) = &mut indicator.data {
-        body.indicated_ttps =
-            Field::Present(json!([{"ttp": {"idref": format!("{{x}}incident-{INCIDENT}")}}]));
+        body.indicated_ttps = Field::Present(Box::new(
+            json!([{"ttp": {"idref": format!("{{x}}incident-{INCIDENT}")}}]),
+        ));
         body.extra.insert(
             "missing_ref".into(),
             json!("ttp--00000000-0000-4000-8000-000000000000"),
