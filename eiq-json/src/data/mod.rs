@@ -7,8 +7,9 @@
 //! on a round trip; sub-trees whose shape is only inferred (embedded STIX 1.2 relationship lists,
 //! observables, victim targeting) are kept as [`serde_json::Value`].
 //!
-//! Members that are large in memory and usually absent sit behind a `Box`: every JSON sub-tree
-//! (`Field<Box<Value>>`), information sources, incident times and the structured forms of
+//! Members that are large in memory and usually absent sit behind a `Box`: the STIX 1.2-style
+//! bodies' JSON sub-trees (`Field<Box<Value>>`) and nested objects (information sources,
+//! incident times, objectives, behaviours, campaign names), and the structured forms of
 //! [`Statement`] and [`Identity`]. An indicator body is 536 bytes instead of 2,072 and an
 //! incident's 632 instead of 4,128, so a large package takes less memory and every pass over it
 //! reads fewer cache lines; a member that is present costs one allocation more.
