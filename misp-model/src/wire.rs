@@ -457,10 +457,14 @@ pub(crate) struct Markers {
     null: u32,
     /// Bit `i`: typed key `i` was read as `[]`.
     empty: u32,
-    /// Empty while every marker came before the first unknown key and in key order (MISP's own
+    /// `None` while every marker came before the first unknown key and in key order (MISP's own
     /// layout); otherwise every marker as (key index, number of `extra` entries before it), in
-    /// the order read.
-    placed: Vec<(u8, u32)>,
+    /// the order read. Boxed: almost every item has none, and an empty `Vec` is 24 bytes.
+    #[expect(
+        clippy::box_collection,
+        reason = "the box keeps the usual, absent case to one pointer (a `Vec` is 24 bytes)"
+    )]
+    placed: Option<Box<Vec<(u8, u32)>>>,
 }
 
 impl Markers {
@@ -485,39 +489,50 @@ impl Markers {
             return;
         }
         let place = u32::try_from(extra_len).unwrap_or(u32::MAX);
-        let in_layout = self.placed.is_empty() && extra_len == 0 && before < bit;
+        let in_layout = self.placed.is_none() && extra_len == 0 && before < bit;
         if in_layout {
             return;
         }
-        if self.placed.is_empty() {
-            // Switch to explicit places: the markers so far were all before any unknown key.
-            self.placed = (0u8..32)
-                .filter(|i| before & (1u32 << i) != 0)
-                .map(|i| (i, 0))
-                .collect();
-        }
+        // Switch to explicit places: the markers so far were all before any unknown key.
+        let placed = self.placed.get_or_insert_with(|| {
+            Box::new(
+                (0u8..32)
+                    .filter(|i| before & (1u32 << i) != 0)
+                    .map(|i| (i, 0))
+                    .collect(),
+            )
+        });
         if let Ok(index) = u8::try_from(index) {
-            self.placed.push((index, place));
+            placed.push((index, place));
         }
     }
 
     /// Forgets the marker of typed key `index` (its key was read again, with a value): the value
     /// wins, as it does when written. Keeps the compact form when what is left allows it.
+    ///
+    /// Called for every typed value read, and almost always with nothing to forget: that test is
+    /// inlined, the rest is not.
+    #[inline]
     pub(crate) fn remove(&mut self, index: u32) {
         let Some(bit) = 1u32.checked_shl(index) else {
             return;
         };
-        if (self.null | self.empty) & bit == 0 {
-            return;
+        if (self.null | self.empty) & bit != 0 {
+            self.forget(index, bit);
         }
+    }
+
+    /// [`Markers::remove`] of a key that has a marker (`bit` is `1 << index`).
+    #[cold]
+    fn forget(&mut self, index: u32, bit: u32) {
         self.null &= !bit;
         self.empty &= !bit;
-        if !self.placed.is_empty() {
-            self.placed.retain(|(i, _)| u32::from(*i) != index);
-            let in_layout = self.placed.iter().all(|(_, place)| *place == 0)
-                && self.placed.iter().map(|(i, _)| *i).is_sorted();
+        if let Some(placed) = &mut self.placed {
+            placed.retain(|(i, _)| u32::from(*i) != index);
+            let in_layout = placed.iter().all(|(_, place)| *place == 0)
+                && placed.iter().map(|(i, _)| *i).is_sorted();
             if in_layout {
-                self.placed.clear();
+                self.placed = None;
             }
         }
     }
@@ -580,17 +595,9 @@ where
             .is_some_and(|i| written & bit_of(i) != 0)
     };
     let mut entries = extra.iter();
-    if markers.placed.is_empty() {
-        // Only the set bits, lowest (first in key order) first.
-        let mut pending = (markers.null | markers.empty) & !written;
-        while pending != 0 {
-            let index = pending.trailing_zeros();
-            pending &= pending - 1;
-            marker(&mut entry, usize::try_from(index).unwrap_or(usize::MAX))?;
-        }
-    } else {
+    if let Some(placed) = &markers.placed {
         let mut done = 0usize;
-        for &(index, place) in &markers.placed {
+        for &(index, place) in placed.iter() {
             let place = usize::try_from(place).unwrap_or(usize::MAX);
             while done < place {
                 let Some((key, value)) = entries.next() else {
@@ -602,6 +609,14 @@ where
                 done += 1;
             }
             marker(&mut entry, usize::from(index))?;
+        }
+    } else {
+        // Only the set bits, lowest (first in key order) first.
+        let mut pending = (markers.null | markers.empty) & !written;
+        while pending != 0 {
+            let index = pending.trailing_zeros();
+            pending &= pending - 1;
+            marker(&mut entry, usize::try_from(index).unwrap_or(usize::MAX))?;
         }
     }
     for (key, value) in entries {
@@ -800,9 +815,9 @@ macro_rules! wire_struct {
                 pub $field: $ty,
             )*
             /// Keys this model does not type, kept verbatim in their original order so a round
-            /// trip loses nothing. (`null`/`[]` values of typed keys are kept apart, see
-            /// `absent_marker`.)
-            pub extra: serde_json::Map<String, serde_json::Value>,
+            /// trip loses nothing (no map is allocated while there are none). (`null`/`[]`
+            /// values of typed keys are kept apart, see `absent_marker`.)
+            pub extra: $crate::extra::Extra,
             /// Typed keys read as `null`/`[]`, written back where they were read.
             pub(crate) absent: $crate::wire::Markers,
         }
@@ -880,7 +895,7 @@ macro_rules! wire_struct {
                                 None => <$ty as $crate::wire::WireField>::when_absent(path, $key)?,
                             },
                         )*
-                        extra,
+                        extra: extra.into(),
                         absent,
                     })
                 }
@@ -1007,7 +1022,7 @@ macro_rules! wire_struct {
                                     .map_err(|e| ctx.fail(e))?,
                             },
                         )*
-                        extra,
+                        extra: extra.into(),
                         absent,
                     })
                 }
@@ -1080,7 +1095,7 @@ macro_rules! wire_struct {
                                 .map_err(|_| $crate::wire::fast::Bail)?,
                             },
                         )*
-                        extra,
+                        extra: extra.into(),
                         absent,
                     })
                 }

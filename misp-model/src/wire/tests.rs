@@ -252,7 +252,7 @@ fn absent_markers_are_kept_apart_from_extra_and_written_back_where_they_were() {
     // MISP's own layout (markers in key order, no unknown keys) needs no explicit places.
     let misp = br#"{"info":"x","Attribute":[{"type":"md5","object_relation":null,"first_seen":null,"value":"v","Galaxy":[],"ShadowAttribute":[],"later":1}]}"#;
     let e = Event::from_json(misp).unwrap();
-    assert!(e.attributes[0].absent.placed.is_empty());
+    assert!(e.attributes[0].absent.placed.is_none());
     assert_eq!(
         String::from_utf8(e.attributes[0].to_json_attribute()).unwrap(),
         r#"{"type":"md5","value":"v","object_relation":null,"first_seen":null,"Galaxy":[],"ShadowAttribute":[],"later":1}"#
@@ -447,7 +447,7 @@ fn a_repeated_typed_key_reads_back_as_the_same_model() {
     assert_eq!(e.date.as_deref(), Some("2024-05-17"));
     assert_eq!(e.absent_marker("date"), None);
     assert!(
-        e.absent.placed.is_empty(),
+        e.absent.placed.is_none(),
         "back in MISP's layout once date has a value"
     );
     assert_eq!(
@@ -612,4 +612,43 @@ fn an_array_where_an_item_or_list_element_belongs_is_a_typed_wrong_type() {
             other => panic!("{json}: {other:?}"),
         }
     }
+}
+
+/// Items without unknown keys or out-of-place markers (almost all of them) hold two words for
+/// both, not an empty map and an empty list (104 bytes): a 100k-attribute event has over 100k
+/// such items, and the mapping builds a million. Sizes on 64-bit targets.
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn items_stay_small() {
+    use std::mem::size_of;
+
+    assert_eq!(size_of::<crate::Extra>(), 8);
+    assert_eq!(size_of::<super::Markers>(), 16);
+    for (name, size, most) in [
+        ("Attribute", size_of::<Attribute>(), 496),
+        ("Tag", size_of::<Tag>(), 136),
+        ("Event", size_of::<Event>(), 600),
+    ] {
+        assert!(size <= most, "{name} is {size} bytes, more than {most}");
+    }
+}
+
+#[test]
+fn unknown_keys_and_late_markers_round_trip_with_the_boxed_forms() {
+    let text = r#"{"Event":{"info":"x","Attribute":[{"type":"ip-dst","x-a":1,"comment":null,"value":"203.0.113.7","x-b":[2],"object_relation":null}]}}"#;
+    let e = Event::from_json(text.as_bytes()).unwrap();
+    let a = &e.attributes[0];
+    assert_eq!(a.extra.keys().collect::<Vec<_>>(), ["x-a", "x-b"]);
+    assert!(
+        a.absent.placed.is_some(),
+        "markers after an unknown key keep their places"
+    );
+    // Typed values first, in MISP's order; then the unknown keys and the markers as read.
+    assert_eq!(
+        String::from_utf8(e.to_json()).unwrap(),
+        r#"{"Event":{"info":"x","Attribute":[{"type":"ip-dst","value":"203.0.113.7","x-a":1,"comment":null,"x-b":[2],"object_relation":null}]}}"#
+    );
+    let plain = Event::from_json(br#"{"Event":{"info":"x","Attribute":[{"type":"ip-dst","comment":null,"value":"203.0.113.7"}]}}"#).unwrap();
+    assert!(plain.extra.is_empty() && plain.attributes[0].extra.is_empty());
+    assert!(plain.attributes[0].absent.placed.is_none());
 }
