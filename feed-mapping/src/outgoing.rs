@@ -474,6 +474,12 @@ impl ListIndex {
         let previous = self.latest.insert(hash, position);
         self.previous.push(previous);
     }
+
+    /// Files the next position of the list for an item that no other item can equal: it is
+    /// never hashed, and no lookup finds it.
+    pub(crate) fn file_distinct(&mut self) {
+        self.previous.push(None);
+    }
 }
 
 /// The keyed hash of [`ListIndex`]'s items (attribute types and values, skipped items): one
@@ -624,6 +630,19 @@ impl Skips {
         self.push(entity, None, reason);
     }
 
+    /// Lists an entity-level item that the caller knows no other item equals, without the
+    /// hashing and lookup that [`Skips::push`] does (a million-entity dataset has hundreds of
+    /// thousands of them).
+    fn distinct_entity(&mut self, entity: &Entity, reason: SkipReason) {
+        self.index.file_distinct();
+        self.list.push(Skipped {
+            entity_id: entity.id.as_str().to_owned(),
+            entity_type: entity.entity_type().clone(),
+            extract: None,
+            reason,
+        });
+    }
+
     pub(crate) fn extract(
         &mut self,
         entity: &Entity,
@@ -665,6 +684,11 @@ pub fn supports_entity_type(entity_type: &EntityType) -> bool {
 
 /// Entity-level reasons: stubs, unsupported types, unlinked entities, linked entities without
 /// extracts, dangling references and duplicate ids.
+///
+/// Only the duplicates can repeat an item (an id ignored twice). The dataset lists every other
+/// entity once, and gives it at most one reason here. A dangling reference names its holder and
+/// the holder's field, and no field is named twice. Extract-level items name an extract. So
+/// all but the duplicates are listed without the equality check.
 fn report_entities(dataset: &Dataset<'_>, skipped: &mut Skips) {
     let outside = incidents_outside(dataset);
     for (entity, linked_to_incident) in dataset.entities_with_incident_link() {
@@ -673,11 +697,11 @@ fn report_entities(dataset: &Dataset<'_>, skipped: &mut Skips) {
             continue;
         }
         if entity.is_stub() {
-            skipped.entity(entity, SkipReason::ReferenceStub);
+            skipped.distinct_entity(entity, SkipReason::ReferenceStub);
             continue;
         }
         if !supports_entity_type(entity_type) {
-            skipped.entity(entity, SkipReason::UnsupportedEntityType);
+            skipped.distinct_entity(entity, SkipReason::UnsupportedEntityType);
             continue;
         }
         if !linked_to_incident {
@@ -692,9 +716,9 @@ fn report_entities(dataset: &Dataset<'_>, skipped: &mut Skips) {
                 },
                 None => SkipReason::NoIncident,
             };
-            skipped.entity(entity, reason);
+            skipped.distinct_entity(entity, reason);
         } else if !has_observables(entity) {
-            skipped.entity(entity, SkipReason::NoObservables);
+            skipped.distinct_entity(entity, SkipReason::NoObservables);
         }
     }
     for dangling in dataset.dangling() {
@@ -702,7 +726,7 @@ fn report_entities(dataset: &Dataset<'_>, skipped: &mut Skips) {
             dangling.reason,
             DanglingReason::NotInDataset | DanglingReason::NotAReference
         ) {
-            skipped.entity(
+            skipped.distinct_entity(
                 dangling.holder,
                 SkipReason::DanglingReference {
                     field: dangling.field.clone(),

@@ -54,6 +54,20 @@ proptest! {
         prop_assert_eq!(events.into_skipped(), whole.skipped);
     }
 
+    /// The skip report lists each item once, also when the package comes up to three times
+    /// (every later copy of an entity is an ignored duplicate: the same item twice).
+    #[test]
+    fn the_skip_report_lists_each_item_once(
+        package in package(),
+        copies in 1..=3usize,
+        options in options(),
+    ) {
+        let dataset = Dataset::from_packages(std::iter::repeat_n(&package, copies));
+        let skipped = map_dataset(&dataset, &options).skipped;
+        let distinct: HashSet<_> = skipped.iter().collect();
+        prop_assert_eq!(distinct.len(), skipped.len());
+    }
+
     #[test]
     fn every_attribute_comes_from_an_incident_of_the_dataset(
         package in package(),
