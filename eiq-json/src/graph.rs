@@ -206,6 +206,25 @@ struct LinkRecord<'a> {
     via: LinkVia<'a>,
 }
 
+/// The key of [`Dataset`]'s id maps: the number an id spells, as two `u64` halves. A `u128`
+/// is aligned to 16 bytes, which made each map slot (key and position) 32 bytes instead of 24:
+/// at a million entities the id map is 16 MB smaller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct IdKey([u64; 2]);
+
+impl From<u128> for IdKey {
+    fn from(value: u128) -> Self {
+        Self([(value >> 64) as u64, value as u64])
+    }
+}
+
+impl std::hash::Hash for IdKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let [high, low] = self.0;
+        state.write_u128((u128::from(high) << 64) | u128::from(low));
+    }
+}
+
 /// The hasher of [`Dataset`]'s id maps: ids are 128-bit numbers, mostly random already, so one
 /// folded multiply with secret per-map keys mixes them (SipHash cost more than the rest of the
 /// lookup); the keys keep chosen ids from colliding on purpose.
@@ -274,9 +293,9 @@ impl Hasher for IdHasher {
 pub struct Dataset<'a> {
     entities: Vec<&'a Entity>,
     /// Full entities by the number their id spells ([`EntityId::value`]).
-    full: HashMap<u128, usize, IdHashing>,
+    full: HashMap<IdKey, usize, IdHashing>,
     /// Stubs by their own id and by the id of the entity they stand for.
-    stubs: HashMap<u128, usize, IdHashing>,
+    stubs: HashMap<IdKey, usize, IdHashing>,
     links: Vec<LinkRecord<'a>>,
     /// The links of entity `i` are `adjacency[adjacency_start[i]..adjacency_start[i + 1]]`
     /// (positions in `links`, in the order found; a self-link once).
@@ -332,18 +351,18 @@ impl<'a> Dataset<'a> {
         for entity in entities {
             let uuid = entity.id.value();
             if entity.is_stub() {
-                if self.stubs.contains_key(&uuid) {
+                if self.stubs.contains_key(&IdKey::from(uuid)) {
                     continue;
                 }
                 let index = self.push(entity);
-                self.stubs.insert(uuid, index);
+                self.stubs.insert(IdKey::from(uuid), index);
                 if let Some(target) = entity.data.qualified_id().and_then(reference_value) {
-                    self.stubs.entry(target).or_insert(index);
+                    self.stubs.entry(IdKey::from(target)).or_insert(index);
                 }
             } else {
                 // One probe of the id map: it is the first time most ids are seen.
                 let next = self.entities.len();
-                match self.full.entry(uuid) {
+                match self.full.entry(IdKey::from(uuid)) {
                     Entry::Occupied(kept) => {
                         if let Some(&kept) = self.entities.get(*kept.get()) {
                             self.duplicates.push(Duplicate {
@@ -387,7 +406,7 @@ impl<'a> Dataset<'a> {
         }
         let Some(stub) = self
             .stubs
-            .get(&uuid)
+            .get(&IdKey::from(uuid))
             .and_then(|&i| self.entities.get(i))
             .copied()
         else {
@@ -412,7 +431,7 @@ impl<'a> Dataset<'a> {
 
     /// The position and the full entity whose id spells `uuid`.
     fn full_entity(&self, uuid: u128) -> Option<(usize, &'a Entity)> {
-        let index = *self.full.get(&uuid)?;
+        let index = *self.full.get(&IdKey::from(uuid))?;
         self.entities.get(index).map(|&entity| (index, entity))
     }
 
@@ -607,7 +626,7 @@ impl<'a> Dataset<'a> {
     /// The full entity with this id (stubs are not returned; see [`Dataset::resolve`]).
     pub fn entity(&self, id: &EntityId) -> Option<&'a Entity> {
         self.full
-            .get(&id.value())
+            .get(&IdKey::from(id.value()))
             .and_then(|&i| self.entities.get(i))
             .copied()
     }
@@ -636,7 +655,7 @@ impl<'a> Dataset<'a> {
     /// Every full entity linked to the one with this id, by any mechanism, in either
     /// direction, grouped per linked entity (a self-link lists the entity itself).
     pub fn links_of(&self, id: &EntityId) -> Vec<Linked<'a>> {
-        match self.full.get(&id.value()) {
+        match self.full.get(&IdKey::from(id.value())) {
             Some(&index) => self.linked_to(index, |_| true),
             None => Vec::new(),
         }
@@ -646,7 +665,7 @@ impl<'a> Dataset<'a> {
     /// `!linked_incidents(id).is_empty()`, without collecting the links.
     pub fn has_linked_incident(&self, id: &EntityId) -> bool {
         self.full
-            .get(&id.value())
+            .get(&IdKey::from(id.value()))
             .is_some_and(|&index| self.links_an_incident(index))
     }
 
@@ -698,7 +717,7 @@ impl<'a> Dataset<'a> {
     /// The entities linked to an incident (the incident itself excluded): what contributes
     /// extracts to the incident's MISP event.
     pub fn incident_members(&self, incident: &EntityId) -> Vec<Linked<'a>> {
-        match self.full.get(&incident.value()) {
+        match self.full.get(&IdKey::from(incident.value())) {
             Some(&index) => self.linked_to(index, |other| other != index),
             None => Vec::new(),
         }
@@ -708,7 +727,7 @@ impl<'a> Dataset<'a> {
     /// what the MISP mapping asks for each incident, with one allocation instead of one per
     /// member.
     pub fn incident_member_entities(&self, incident: &EntityId) -> Vec<&'a Entity> {
-        let Some(&index) = self.full.get(&incident.value()) else {
+        let Some(&index) = self.full.get(&IdKey::from(incident.value())) else {
             return Vec::new();
         };
         let mut others: Vec<usize> = self
@@ -726,7 +745,7 @@ impl<'a> Dataset<'a> {
 
     /// The incidents the entity with this id is linked to (itself excluded).
     pub fn linked_incidents(&self, id: &EntityId) -> Vec<Linked<'a>> {
-        match self.full.get(&id.value()) {
+        match self.full.get(&IdKey::from(id.value())) {
             Some(&index) => self.linked_to(index, |other| self.is_other_incident(index, other)),
             None => Vec::new(),
         }
