@@ -642,6 +642,22 @@ pub(crate) fn serialize_rest<M: SerializeMap>(
     })
 }
 
+/// Whether no key needs escaping in JSON (no `"`, `\\` or control character): the writers put
+/// typed keys out as they are. Checked at compile time for every item's keys.
+pub(crate) const fn plain_keys(mut keys: &[&str]) -> bool {
+    while let [key, rest @ ..] = keys {
+        let mut bytes = key.as_bytes();
+        while let [byte, tail @ ..] = bytes {
+            if *byte == b'"' || *byte == b'\\' || *byte < 0x20 {
+                return false;
+            }
+            bytes = tail;
+        }
+        keys = rest;
+    }
+    true
+}
+
 /// [`for_each_rest`] into the compact writer; `first` tells whether an entry was written yet.
 pub(crate) fn write_rest(
     out: &mut compact::Out<'_>,
@@ -654,12 +670,21 @@ pub(crate) fn write_rest(
     let result: std::result::Result<(), std::convert::Infallible> =
         for_each_rest(extra, markers, keys, written, |key, rest| {
             out.separator(first);
-            out.string(key);
-            out.byte(b':');
             match rest {
-                Rest::Marker(Absent::Null) => out.raw(b"null"),
-                Rest::Marker(Absent::EmptyList) => out.raw(b"[]"),
-                Rest::Extra(value) => out.value(value),
+                // A marker's key is a typed key, which needs no escaping (`plain_keys`).
+                Rest::Marker(marker) => {
+                    out.byte(b'"');
+                    out.raw(key.as_bytes());
+                    out.raw(match marker {
+                        Absent::Null => b"\":null",
+                        Absent::EmptyList => b"\":[]",
+                    });
+                }
+                Rest::Extra(value) => {
+                    out.string(key);
+                    out.byte(b':');
+                    out.value(value);
+                }
             }
             Ok(())
         });
@@ -835,6 +860,10 @@ macro_rules! wire_struct {
 
             const KEYS: &[&str] = &[$( $key, )*];
             assert!(KEYS.len() <= 32, "the absent markers hold at most 32 typed keys");
+            assert!(
+                $crate::wire::plain_keys(KEYS),
+                "typed keys are written as they are, without escaping"
+            );
 
             impl $name {
                 /// The `null` or `[]` that typed key `key` was read as (the field stays absent and

@@ -652,3 +652,19 @@ fn unknown_keys_and_late_markers_round_trip_with_the_boxed_forms() {
     assert!(plain.extra.is_empty() && plain.attributes[0].extra.is_empty());
     assert!(plain.attributes[0].absent.placed.is_none());
 }
+
+#[test]
+fn keys_with_a_quote_a_backslash_or_a_control_character_are_not_plain() {
+    use super::plain_keys;
+
+    assert!(plain_keys(&[
+        "id",
+        "object_relation",
+        "ShadowAttribute",
+        ""
+    ]));
+    assert!(plain_keys(&[]));
+    for key in ["a\"b", "a\\b", "a\nb", "\u{1f}"] {
+        assert!(!plain_keys(&["id", key]), "{key:?}");
+    }
+}
