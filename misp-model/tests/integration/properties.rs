@@ -4,6 +4,50 @@ use misp_model::feed::{FeedOptions, Manifest, parse_hashes, write_feed};
 use misp_model::{Document, Event, Limits};
 use proptest::prelude::*;
 
+/// `is_uuid` as first written: split at the hyphens, compare the part lengths, then check
+/// every byte. The one-pass check must agree with it.
+fn is_uuid_by_parts(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes.len() == 36
+        && bytes
+            .split(|b| *b == b'-')
+            .map(<[u8]>::len)
+            .eq([8, 4, 4, 4, 12])
+        && bytes.iter().all(|b| *b == b'-' || b.is_ascii_hexdigit())
+}
+
+/// Texts near a UUID: real ones, with one byte replaced, inserted or removed, and strings of
+/// the UUID alphabet (plus a few others) of lengths around 36.
+fn near_uuid() -> impl Strategy<Value = String> {
+    let uuid = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+    let byte = prop::sample::select(vec!['-', '0', '9', 'a', 'f', 'A', 'F', 'g', 'G', ' ', 'é']);
+    prop_oneof![
+        uuid.prop_map(String::from),
+        (uuid, 0..36usize, byte.clone(), 0..3u8).prop_map(|(text, at, with, how)| {
+            let mut chars: Vec<char> = text.chars().collect();
+            match how {
+                0 => chars[at] = with,
+                1 => chars.insert(at, with),
+                _ => {
+                    chars.remove(at);
+                }
+            }
+            chars.into_iter().collect()
+        }),
+        prop::collection::vec(byte, 34..=38).prop_map(|chars| chars.into_iter().collect()),
+    ]
+}
+
+proptest! {
+    // Cheap cases: many of them.
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn the_uuid_check_agrees_with_the_check_by_parts(text in near_uuid()) {
+        prop_assert_eq!(misp_model::validate::is_uuid(&text), is_uuid_by_parts(&text), "{:?}", text);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
