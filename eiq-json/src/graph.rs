@@ -429,9 +429,14 @@ impl<'a> Dataset<'a> {
         }
     }
 
+    /// The position of the full entity whose id spells `uuid`.
+    fn full_position(&self, uuid: u128) -> Option<usize> {
+        self.full.get(&IdKey::from(uuid)).copied()
+    }
+
     /// The position and the full entity whose id spells `uuid`.
     fn full_entity(&self, uuid: u128) -> Option<(usize, &'a Entity)> {
-        let index = *self.full.get(&IdKey::from(uuid))?;
+        let index = self.full_position(uuid)?;
         self.entities.get(index).map(|&entity| (index, entity))
     }
 
@@ -625,10 +630,7 @@ impl<'a> Dataset<'a> {
 
     /// The full entity with this id (stubs are not returned; see [`Dataset::resolve`]).
     pub fn entity(&self, id: &EntityId) -> Option<&'a Entity> {
-        self.full
-            .get(&IdKey::from(id.value()))
-            .and_then(|&i| self.entities.get(i))
-            .copied()
+        self.full_entity(id.value()).map(|(_, entity)| entity)
     }
 
     /// Every relation entity with its endpoints resolved, in input order.
@@ -655,8 +657,8 @@ impl<'a> Dataset<'a> {
     /// Every full entity linked to the one with this id, by any mechanism, in either
     /// direction, grouped per linked entity (a self-link lists the entity itself).
     pub fn links_of(&self, id: &EntityId) -> Vec<Linked<'a>> {
-        match self.full.get(&IdKey::from(id.value())) {
-            Some(&index) => self.linked_to(index, |_| true),
+        match self.full_position(id.value()) {
+            Some(index) => self.linked_to(index, |_| true),
             None => Vec::new(),
         }
     }
@@ -664,9 +666,8 @@ impl<'a> Dataset<'a> {
     /// Whether the entity with this id is linked to an incident (itself excluded): the same as
     /// `!linked_incidents(id).is_empty()`, without collecting the links.
     pub fn has_linked_incident(&self, id: &EntityId) -> bool {
-        self.full
-            .get(&IdKey::from(id.value()))
-            .is_some_and(|&index| self.links_an_incident(index))
+        self.full_position(id.value())
+            .is_some_and(|index| self.links_an_incident(index))
     }
 
     /// Every entity in input order (as [`Dataset::entities`]) with whether it is a full entity
@@ -717,8 +718,8 @@ impl<'a> Dataset<'a> {
     /// The entities linked to an incident (the incident itself excluded): what contributes
     /// extracts to the incident's MISP event.
     pub fn incident_members(&self, incident: &EntityId) -> Vec<Linked<'a>> {
-        match self.full.get(&IdKey::from(incident.value())) {
-            Some(&index) => self.linked_to(index, |other| other != index),
+        match self.full_position(incident.value()) {
+            Some(index) => self.linked_to(index, |other| other != index),
             None => Vec::new(),
         }
     }
@@ -727,7 +728,7 @@ impl<'a> Dataset<'a> {
     /// what the MISP mapping asks for each incident, with one allocation instead of one per
     /// member.
     pub fn incident_member_entities(&self, incident: &EntityId) -> Vec<&'a Entity> {
-        let Some(&index) = self.full.get(&IdKey::from(incident.value())) else {
+        let Some(index) = self.full_position(incident.value()) else {
             return Vec::new();
         };
         let mut others: Vec<usize> = self
@@ -745,8 +746,8 @@ impl<'a> Dataset<'a> {
 
     /// The incidents the entity with this id is linked to (itself excluded).
     pub fn linked_incidents(&self, id: &EntityId) -> Vec<Linked<'a>> {
-        match self.full.get(&IdKey::from(id.value())) {
-            Some(&index) => self.linked_to(index, |other| self.is_other_incident(index, other)),
+        match self.full_position(id.value()) {
+            Some(index) => self.linked_to(index, |other| self.is_other_incident(index, other)),
             None => Vec::new(),
         }
     }

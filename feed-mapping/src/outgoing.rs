@@ -193,6 +193,19 @@ pub struct Skipped {
 }
 
 impl Skipped {
+    /// The item for `entity`, or for one of its extracts (kind and value as text).
+    fn new(entity: &Entity, extract: Option<(&ExtractKind, &str)>, reason: SkipReason) -> Self {
+        Self {
+            entity_id: entity.id.as_str().to_owned(),
+            entity_type: entity.entity_type().clone(),
+            extract: extract.map(|(kind, value)| SkippedExtract {
+                kind: kind.clone(),
+                value: value.to_owned(),
+            }),
+            reason,
+        }
+    }
+
     /// This item as one entry of `report.json`.
     pub fn to_json(&self) -> Value {
         let mut entry = json!({
@@ -614,15 +627,7 @@ impl Skips {
         });
         if !listed {
             self.index.file(hash);
-            self.list.push(Skipped {
-                entity_id: entity_id.to_owned(),
-                entity_type: entity_type.clone(),
-                extract: extract.map(|(kind, value)| SkippedExtract {
-                    kind: kind.clone(),
-                    value: value.to_owned(),
-                }),
-                reason,
-            });
+            self.list.push(Skipped::new(entity, extract, reason));
         }
     }
 
@@ -635,12 +640,7 @@ impl Skips {
     /// thousands of them).
     fn distinct_entity(&mut self, entity: &Entity, reason: SkipReason) {
         self.index.file_distinct();
-        self.list.push(Skipped {
-            entity_id: entity.id.as_str().to_owned(),
-            entity_type: entity.entity_type().clone(),
-            extract: None,
-            reason,
-        });
+        self.list.push(Skipped::new(entity, None, reason));
     }
 
     pub(crate) fn extract(
