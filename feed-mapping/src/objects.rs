@@ -184,7 +184,7 @@ pub(crate) fn group<'e>(
                     if disables_correlation(template, slot) {
                         attribute.disable_correlation = Some(true);
                     }
-                    attribute.object_relation = Some(slot.to_owned());
+                    *attribute.object_relation = Some(slot.to_owned());
                 }
             }
             None => rest.push(item),

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use crate::galaxy::Galaxy;
+use crate::rare::Rare;
 use crate::shadow_attribute::ShadowAttribute;
 use crate::sighting::Sighting;
 use crate::tag::Tag;
@@ -52,22 +53,22 @@ wire_struct! {
         /// Instance-local id of the containing object (`0` for top-level attributes).
         pub object_id: Option<u64> = "object_id",
         /// The slot name inside an object (e.g. `sha256` in a `file` object).
-        pub object_relation: Option<String> = "object_relation",
+        pub object_relation: Rare<Option<String>> = "object_relation",
         /// First time the value was seen (ISO 8601, kept as written).
-        pub first_seen: Option<String> = "first_seen",
+        pub first_seen: Rare<Option<String>> = "first_seen",
         /// Last time the value was seen (ISO 8601, kept as written).
-        pub last_seen: Option<String> = "last_seen",
+        pub last_seen: Rare<Option<String>> = "last_seen",
         /// The value; composite types join their parts with `|`. A [`Text`]: an IP address,
         /// domain, MD5 hash or anything up to [`Text::INLINE_CAPACITY`] bytes is held inline.
         pub value: Text = "value",
         /// Base64 payload for `attachment` and `malware-sample` types.
-        pub data: Option<String> = "data",
+        pub data: Rare<Option<String>> = "data",
         /// Attached galaxies.
-        pub galaxies: Vec<Galaxy> = "Galaxy",
+        pub galaxies: Rare<Vec<Galaxy>> = "Galaxy",
         /// Proposals to change or delete this attribute.
-        pub shadow_attributes: Vec<ShadowAttribute> = "ShadowAttribute",
+        pub shadow_attributes: Rare<Vec<ShadowAttribute>> = "ShadowAttribute",
         /// Sightings of the value.
-        pub sightings: Vec<Sighting> = "Sighting",
+        pub sightings: Rare<Vec<Sighting>> = "Sighting",
         /// Attached tags.
         pub tags: Vec<Tag> = "Tag",
     }
@@ -131,7 +132,7 @@ impl Attribute {
     /// The same attribute with its slot name inside an object.
     #[must_use]
     pub fn with_object_relation(mut self, relation: impl Into<String>) -> Self {
-        self.object_relation = Some(relation.into());
+        *self.object_relation = Some(relation.into());
         self
     }
 

@@ -358,7 +358,13 @@ fn feed_attribute(
     out.last_seen.clone_from(&attribute.last_seen);
     out.data.clone_from(&attribute.data);
     if in_object {
-        out.object_relation = Some(attribute.object_relation.clone().unwrap_or_default());
+        *out.object_relation = Some(
+            attribute
+                .object_relation
+                .as_deref()
+                .unwrap_or_default()
+                .to_owned(),
+        );
     }
     out.tags = feed_tags(&attribute.tags, true);
     Ok(out)

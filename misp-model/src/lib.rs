@@ -9,6 +9,8 @@
 //! * the model: [`Event`] and its children ([`Attribute`], [`Object`], [`ObjectReference`],
 //!   [`Tag`], [`Galaxy`]/[`GalaxyCluster`], [`Sighting`], [`ShadowAttribute`], [`EventReport`],
 //!   [`Org`]); other children (`RelatedEvent`, `SharingGroup`, analyst data, …) are kept verbatim;
+//!   fields that are empty in almost every item cost one pointer while empty ([`Extra`] for the
+//!   unknown keys, [`Rare`] for an attribute's seldom-set fields);
 //! * enumerations with typed out-of-range errors ([`Distribution`], [`ThreatLevel`],
 //!   [`Analysis`], [`SightingType`], [`ReferencedType`]);
 //! * [`describe_types`] (built-in table or loaded at run time), [`validate`] (strict and lax,
@@ -57,6 +59,7 @@ pub mod galaxy;
 pub mod limits;
 pub mod object;
 pub mod org;
+pub mod rare;
 pub mod rest;
 pub mod shadow_attribute;
 pub mod sighting;
@@ -77,6 +80,7 @@ pub use galaxy::{Galaxy, GalaxyCluster};
 pub use limits::Limits;
 pub use object::{Object, ObjectReference};
 pub use org::Org;
+pub use rare::Rare;
 pub use shadow_attribute::ShadowAttribute;
 pub use sighting::Sighting;
 pub use tag::Tag;

@@ -31,7 +31,8 @@ pub fn tag() -> impl Strategy<Value = Tag> {
     })
 }
 
-/// A simple attribute of a common type, the kind `feed-mapping` produces.
+/// A simple attribute of a common type, the kind `feed-mapping` produces, sometimes with first
+/// and last seen times.
 pub fn attribute() -> impl Strategy<Value = Attribute> {
     (
         proptest::sample::select(&["ip-dst", "domain", "url", "sha256", "ip-dst|port", "text"][..]),
@@ -42,15 +43,19 @@ pub fn attribute() -> impl Strategy<Value = Attribute> {
         option::of(distribution()),
         option::of(0u64..4_000_000_000),
         vec(tag(), 0..3),
+        option::of("2024-0[1-9]-[0-2][1-9]T0[0-9]:00:00Z"),
+        option::of("2025-0[1-9]-[0-2][1-9]T0[0-9]:00:00Z"),
     )
         .prop_map(
-            |(ty, value, uuid, to_ids, comment, distribution, timestamp, tags)| {
+            |(ty, value, uuid, to_ids, comment, distribution, timestamp, tags, first, last)| {
                 let mut a = Attribute::new(ty, value).with_uuid(uuid);
                 a.to_ids = to_ids;
                 a.comment = comment.map(crate::Text::from);
                 a.distribution = distribution;
                 a.timestamp = timestamp;
                 a.tags = tags;
+                a.first_seen = first.into();
+                a.last_seen = last.into();
                 a
             },
         )

@@ -316,6 +316,19 @@ impl<T: WireValue> StreamField for Option<T> {
     }
 }
 
+impl<T: StreamField + crate::rare::RareValue> StreamField for crate::rare::Rare<T> {
+    fn deserialize_field<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        path: &JsonPath<'_>,
+        ctx: &Ctx,
+    ) -> Result<FieldOut<Self>, D::Error> {
+        Ok(match T::deserialize_field(deserializer, path, ctx)? {
+            FieldOut::Present(value) => FieldOut::Present(Self::from(value)),
+            FieldOut::Marker(marker) => FieldOut::Marker(marker),
+        })
+    }
+}
+
 impl<T: crate::wire::RequiredText> StreamField for T {
     fn deserialize_field<'de, D: Deserializer<'de>>(
         deserializer: D,

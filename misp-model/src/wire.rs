@@ -790,6 +790,32 @@ pub(crate) fn write_compact_list<T: WireValue>(out: &mut compact::Out<'_>, items
     out.byte(b']');
 }
 
+impl<T: WireField + crate::rare::RareValue> WireField for crate::rare::Rare<T> {
+    fn from_present(value: Value, path: &JsonPath<'_>) -> Result<Self> {
+        T::from_present(value, path).map(Self::from)
+    }
+
+    fn when_absent(_: &JsonPath<'_>, _: &'static str) -> Result<Self> {
+        Ok(Self::empty())
+    }
+
+    fn is_present(&self) -> bool {
+        !self.is_empty()
+    }
+
+    fn serialize_field<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        key: &'static str,
+    ) -> std::result::Result<(), M::Error> {
+        (**self).serialize_field(map, key)
+    }
+
+    fn write_compact_value(&self, out: &mut compact::Out<'_>) {
+        (**self).write_compact_value(out);
+    }
+}
+
 impl<T: RequiredText> WireField for T {
     fn from_present(value: Value, path: &JsonPath<'_>) -> Result<Self> {
         Self::from_wire(value, path)

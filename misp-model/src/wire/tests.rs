@@ -289,7 +289,7 @@ fn markers_give_way_to_fields_set_later_and_can_be_cleared() {
     let raw = br#"{"info":"x","Attribute":[{"type":"a","value":"v","first_seen":null,"Tag":[]}]}"#;
     let mut e = Event::from_json(raw).unwrap();
     let a = &mut e.attributes[0];
-    a.first_seen = Some("2024-01-01T00:00:00Z".to_owned());
+    *a.first_seen = Some("2024-01-01T00:00:00Z".to_owned());
     assert_eq!(
         String::from_utf8(a.to_json_attribute()).unwrap(),
         r#"{"type":"a","first_seen":"2024-01-01T00:00:00Z","value":"v","Tag":[]}"#
@@ -625,7 +625,7 @@ fn items_stay_small() {
     assert_eq!(size_of::<crate::Extra>(), 8);
     assert_eq!(size_of::<super::Markers>(), 16);
     for (name, size, most) in [
-        ("Attribute", size_of::<Attribute>(), 496),
+        ("Attribute", size_of::<Attribute>(), 384),
         ("Tag", size_of::<Tag>(), 136),
         ("Event", size_of::<Event>(), 600),
     ] {
