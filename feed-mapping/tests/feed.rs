@@ -323,6 +323,19 @@ mod errors {
     }
 
     #[test]
+    fn json_syntax_error_column_counts_characters() {
+        // Found by the `feed_config` fuzz target: serde_json counts the column in bytes, and
+        // `é` and `→` are two and three bytes. The stray `x` is the 38th character of line 2.
+        let text = "{\n  \"limits\": {\"max_blob_size\": \"é→\"}, x\n}";
+        let error = FeedConfig::from_json_str(text, "test.json", &NoSecrets).unwrap_err();
+        let Error::Syntax { at: location, .. } = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!((location.line, location.column), (2, 38), "{error}");
+        assert_eq!(text.lines().nth(1).unwrap().chars().nth(37), Some('x'));
+    }
+
+    #[test]
     fn unknown_field_names_the_table_path() {
         let error = load(&feed_with(
             "transport = \"taxii-poll\"",

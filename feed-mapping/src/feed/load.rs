@@ -177,12 +177,17 @@ fn parse_json(text: &str, source_name: &str) -> Result<RawConfig> {
         let full = error.to_string();
         let suffix = format!(" at line {} column {}", error.line(), error.column());
         let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+        // serde_json counts the column in bytes; a location counts characters.
+        let (line, column) = locate::line_column(
+            text,
+            locate::json_error_offset(text, error.line(), error.column()),
+        );
         Error::Syntax {
             at: Box::new(Location {
                 source_name: source_name.to_owned(),
                 path: path.to_string(),
-                line: error.line().max(1),
-                column: error.column().max(1),
+                line,
+                column,
             }),
             message,
         }

@@ -69,6 +69,20 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Byte offset in `text` of a serde_json error position: its `line` is 1-based and its
+/// `column` counts bytes (1-based, 0 right after a line break), so it is not yet the
+/// characters [`line_column`] counts.
+pub(crate) fn json_error_offset(text: &str, line: usize, byte_column: usize) -> usize {
+    let line_start = match line.checked_sub(2) {
+        None => 0,
+        Some(breaks_before) => text
+            .match_indices('\n')
+            .nth(breaks_before)
+            .map_or(text.len(), |(newline, _)| newline + 1),
+    };
+    line_start.saturating_add(byte_column.saturating_sub(1))
+}
+
 /// Byte offset of the deepest part of `path` found in a parsed TOML document.
 pub(crate) fn toml_offset(root: &Spanned<DeTable<'_>>, path: &FieldPath) -> usize {
     let mut best = root.span().start;
