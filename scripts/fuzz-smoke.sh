@@ -87,7 +87,7 @@ for target in "${targets[@]}"; do
       seed "$target" required "$root/taxii1-core/tests/data/corpus/valid" \
         "$root/taxii1-core/tests/data/corpus/invalid" ;;
     eiq_json) seed "$target" required "$shared/corpus/eiq" ;;
-    misp_json) seed "$target" required "$shared/corpus/misp/events" ;;
+    misp_json | misp_incoming) seed "$target" required "$shared/corpus/misp/events" ;;
     mapping) seed "$target" required "$shared/corpus/eiq" ;;
     taxii_http_response)
       # The target's input is a 2-byte status, header lines, an empty line and the body:
@@ -101,6 +101,56 @@ for target in "${targets[@]}"; do
           cat "$file"; } >"$fuzz_dir/corpus/$target/seed-http-$(basename "$file")"
       done
       echo "  $target: wrapped taxii1-core/tests/data/corpus/valid as HTTP exchanges" ;;
+    feed_config)
+      # The target's first byte picks the format (even TOML, odd JSON): the example feed files
+      # as written, and the same files as JSON when python3 can convert them.
+      dest="$fuzz_dir/corpus/$target"
+      mkdir -p "$dest"
+      for file in "$root"/examples/feeds/*.toml; do
+        [ -f "$file" ] || continue
+        { printf '\x00'; cat "$file"; } >"$dest/seed-toml-$(basename "$file")"
+        if command -v python3 >/dev/null; then
+          { printf '\x01'; python3 -c 'import json, sys, tomllib; print(json.dumps(tomllib.load(open(sys.argv[1], "rb")), indent=2))' "$file" 2>/dev/null; } \
+            >"$dest/seed-json-$(basename "$file" .toml).json" || true
+        fi
+      done
+      echo "  $target: examples/feeds/*.toml, as TOML and as JSON" ;;
+    misp_feed_rest)
+      # The target's first byte picks the input: 0 manifest.json, 1 hashes.csv, 2 a REST
+      # answer (then a 2-byte status and the body). Seeds: the shared feed's two index files
+      # and the MISP answers recorded in the PyMISP captures.
+      dest="$fuzz_dir/corpus/$target"
+      mkdir -p "$dest"
+      copied=0
+      while IFS= read -r -d '' file; do
+        case "$(basename "$file")" in
+          manifest.json) prefix='\x00' ;;
+          hashes.csv) prefix='\x01' ;;
+          *) continue ;;
+        esac
+        [ "$(stat -c %s "$file")" -le "$max_len" ] || continue
+        { printf "$prefix"; cat "$file"; } >"$dest/seed-feed-$copied-$(basename "$file")"
+        copied=$((copied + 1))
+      done < <(find "$shared/corpus/misp/feeds" -type f -print0 2>/dev/null)
+      echo "  $target: $copied feed index files from ../shared/corpus/misp/feeds"
+      captures="$shared/peers/misp/captures"
+      if [ -d "$captures" ] && command -v python3 >/dev/null; then
+        python3 - "$captures" "$dest" <<'PY'
+import json, pathlib, sys
+captures, dest = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+count = 0
+for path in sorted(captures.glob("[0-9]*.json")):
+    response = json.loads(path.read_text()).get("response") or {}
+    if "status" not in response:
+        continue
+    body = json.dumps(response.get("body_json")).encode()
+    (dest / f"seed-rest-{path.stem}").write_bytes(b"\x02" + response["status"].to_bytes(2, "big") + body)
+    count += 1
+print(f"  misp_feed_rest: {count} recorded MISP answers from ../shared/peers/misp/captures")
+PY
+      else
+        echo "  $target: no PyMISP captures (or no python3) at $captures (skipped)"
+      fi ;;
   esac
   # Earlier crashes stay in the corpus so a smoke run re-checks them first.
   seed "$target" optional "$fuzz_dir/regressions/$target"
