@@ -122,10 +122,10 @@ fn rest(status: u16, body: &[u8], limits: &Limits) {
         Ok(started) => started,
         Err(err) => panic!("an event with a UUID starts a push: {err:?}"),
     };
-    if let Ok(PushStep::Send(_edit)) = push.handle_response(&response) {
-        if let Ok(PushStep::Send(request)) = push.handle_response(&response) {
-            panic!("a push asked for a third request: {request:?}");
-        }
+    if let Ok(PushStep::Send(_edit)) = push.handle_response(&response)
+        && let Ok(PushStep::Send(request)) = push.handle_response(&response)
+    {
+        panic!("a push asked for a third request: {request:?}");
     }
 }
 
