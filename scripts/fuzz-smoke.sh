@@ -99,8 +99,11 @@ for target in "${targets[@]}"; do
         grep -q 'taxii_xml_binding-1.0' "$file" && v=1.0
         { printf '\x00\xc8content-type: application/xml\r\nx-taxii-content-type: urn:taxii.mitre.org:message:xml:%s\r\nx-taxii-services: urn:taxii.mitre.org:services:%s\r\n\r\n' "$v" "$v"
           cat "$file"; } >"$fuzz_dir/corpus/$target/seed-http-$(basename "$file")"
+        # The same with basic-auth credentials and X-TAXII-Accept, which no peer answer carries.
+        { printf '\x00\xc8content-type: application/xml\r\nx-taxii-content-type: urn:taxii.mitre.org:message:xml:%s\r\nx-taxii-services: urn:taxii.mitre.org:services:%s\r\nx-taxii-accept: urn:taxii.mitre.org:message:xml:%s\r\nauthorization: Basic dGF4aWk6c2VjcmV0\r\n\r\n' "$v" "$v" "$v"
+          cat "$file"; } >"$fuzz_dir/corpus/$target/seed-http-auth-$(basename "$file")"
       done
-      echo "  $target: wrapped taxii1-core/tests/data/corpus/valid as HTTP exchanges" ;;
+      echo "  $target: wrapped taxii1-core/tests/data/corpus/valid as HTTP exchanges (also with credentials and X-TAXII-Accept)" ;;
     feed_config)
       # The target's first byte picks the format (even TOML, odd JSON): the example feed files
       # as written, and the same files as JSON when python3 can convert them.
