@@ -9,6 +9,8 @@
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
 /// A value a [`Rare`] can hold: a type with an empty value that a `Rare` with nothing stored
 /// reads as (`None` for an `Option`, no items for a `Vec`).
 pub trait RareValue: Default + sealed::Sealed + 'static {
@@ -49,7 +51,8 @@ impl<T: 'static> RareValue for Vec<T> {
 /// `attribute.first_seen.as_deref()` and `attribute.galaxies.push(..)` work as on the plain
 /// field; a mutable borrow allocates the box if there is none yet. To replace the value, assign
 /// through the borrow (`*attribute.first_seen = Some(..)`) or assign a converted one
-/// (`attribute.first_seen = Some(..).into()`). Two `Rare`s are equal when their values are.
+/// (`attribute.first_seen = Some(..).into()`). Two `Rare`s are equal when their values are, and
+/// serde reads and writes a `Rare` as its value.
 ///
 /// ```
 /// use misp_model::Attribute;
@@ -133,6 +136,20 @@ impl<T: RareValue + fmt::Debug> fmt::Debug for Rare<T> {
     }
 }
 
+impl<T: RareValue + Serialize> Serialize for Rare<T> {
+    /// Serializes as the value (an empty `Rare` as the empty value).
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(serializer)
+    }
+}
+
+impl<'de, T: RareValue + Deserialize<'de>> Deserialize<'de> for Rare<T> {
+    /// Deserializes the value; an empty one is not boxed.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(deserializer).map(Self::from)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Rare;
@@ -180,5 +197,19 @@ mod tests {
         assert_eq!(emptied, Vec::new());
         assert_ne!(Rare::from(vec![1u64]), Rare::from(vec![2u64]));
         assert_eq!(format!("{:?}", Rare::from(Some(3u8))), "Some(3)");
+    }
+
+    #[test]
+    fn serde_sees_the_value() {
+        let list: Rare<Vec<u8>> = vec![1, 2].into();
+        assert_eq!(serde_json::to_string(&list).unwrap(), "[1,2]");
+        assert_eq!(
+            serde_json::to_string(&Rare::<Option<u8>>::empty()).unwrap(),
+            "null"
+        );
+        let read: Rare<Vec<u8>> = serde_json::from_str("[]").unwrap();
+        assert!(read.0.is_none(), "an empty value read is not boxed");
+        let read: Rare<Option<String>> = serde_json::from_str("\"x\"").unwrap();
+        assert_eq!(read.as_deref(), Some("x"));
     }
 }
