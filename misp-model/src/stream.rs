@@ -55,6 +55,17 @@ pub(crate) enum FieldOut<T> {
     Marker(Absent),
 }
 
+impl<T> FieldOut<T> {
+    /// The same outcome with a present value converted by `convert` (a marker stays a marker).
+    #[inline]
+    pub(crate) fn map<U>(self, convert: impl FnOnce(T) -> U) -> FieldOut<U> {
+        match self {
+            Self::Present(value) => FieldOut::Present(convert(value)),
+            Self::Marker(marker) => FieldOut::Marker(marker),
+        }
+    }
+}
+
 /// Reads an object key, borrowed from the input unless it has escapes (no allocation for the
 /// usual keys).
 pub(crate) struct KeySeed;
@@ -309,10 +320,7 @@ impl<T: WireValue> StreamField for Option<T> {
         path: &JsonPath<'_>,
         ctx: &Ctx,
     ) -> Result<FieldOut<Self>, D::Error> {
-        Ok(match T::deserialize_field_wire(deserializer, path, ctx)? {
-            FieldOut::Present(value) => FieldOut::Present(Some(value)),
-            FieldOut::Marker(marker) => FieldOut::Marker(marker),
-        })
+        T::deserialize_field_wire(deserializer, path, ctx).map(|read| read.map(Some))
     }
 }
 
@@ -322,10 +330,7 @@ impl<T: StreamField + crate::rare::RareValue> StreamField for crate::rare::Rare<
         path: &JsonPath<'_>,
         ctx: &Ctx,
     ) -> Result<FieldOut<Self>, D::Error> {
-        Ok(match T::deserialize_field(deserializer, path, ctx)? {
-            FieldOut::Present(value) => FieldOut::Present(Self::from(value)),
-            FieldOut::Marker(marker) => FieldOut::Marker(marker),
-        })
+        T::deserialize_field(deserializer, path, ctx).map(|read| read.map(Self::from))
     }
 }
 

@@ -503,10 +503,7 @@ impl<T: WireValue> FastField for Vec<T> {
 impl<T: FastField + crate::rare::RareValue> FastField for crate::rare::Rare<T> {
     #[inline]
     fn fast_field(reader: &mut Reader<'_>) -> Fast<FieldOut<Self>> {
-        Ok(match T::fast_field(reader)? {
-            FieldOut::Present(value) => FieldOut::Present(Self::from(value)),
-            FieldOut::Marker(marker) => FieldOut::Marker(marker),
-        })
+        T::fast_field(reader).map(|read| read.map(Self::from))
     }
 }
 
