@@ -9,7 +9,8 @@
 //! | IP address(es) and domain/host, no port | `domain-ip` (v11) | `ip`, `domain`, `hostname` |
 //! | sender address and subject | `email` (v19) | `from`, `subject` |
 //!
-//! Everything else stays a simple attribute. The entity's first object references its other
+//! An extract whose slot already holds the same value in the object is left out and reported
+//! as a duplicate. Everything else stays a simple attribute. The entity's first object references its other
 //! objects and its simple attributes (`related-to`), so the grouping stays visible in MISP.
 //! Object and reference UUIDs are UUIDv5 ([`crate::identity`]).
 
@@ -116,6 +117,9 @@ fn disables_correlation(template: &Template, slot: &str) -> bool {
 pub(crate) struct Grouped<'e> {
     pub(crate) objects: Vec<Object>,
     pub(crate) rest: Vec<Mapped<'e>>,
+    /// Items whose slot already holds the same value in their object (the caller reports
+    /// them as duplicates, as it does for simple attributes).
+    pub(crate) duplicates: Vec<Mapped<'e>>,
 }
 
 /// The templates an entity's mapped extracts fill, in table order.
@@ -166,6 +170,7 @@ pub(crate) fn group<'e>(
         object.comment = Some(format!("{} {}", entity.entity_type(), entity.id));
     }
     let mut rest = Vec::new();
+    let mut duplicates = Vec::new();
     for item in mapped {
         let home = templates
             .iter()
@@ -178,6 +183,7 @@ pub(crate) fn group<'e>(
                     .iter()
                     .any(|a| a.object_relation.as_deref() == Some(slot) && a.value == item.value);
                 if duplicate {
+                    duplicates.push(item);
                     continue;
                 }
                 if let Some(attribute) = member.push_attribute(&mut object.attributes, item) {
@@ -190,7 +196,11 @@ pub(crate) fn group<'e>(
             None => rest.push(item),
         }
     }
-    Grouped { objects, rest }
+    Grouped {
+        objects,
+        rest,
+        duplicates,
+    }
 }
 
 /// Adds the `related-to` references of one entity: its first object points at its other

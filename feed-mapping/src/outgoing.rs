@@ -25,7 +25,8 @@
 //! `estimative-language:confidence-in-analytic-judgment`.
 //!
 //! **Duplicates.** MISP refuses two top-level attributes of one event with the same type and
-//! value; the later one is reported as [`SkipReason::Duplicate`].
+//! value; the later one is reported as [`SkipReason::Duplicate`]. In objects mode, an extract
+//! whose slot already holds the same value in its entity's object is reported the same way.
 //!
 //! **One event at a time.** [`map_dataset`] holds every event; [`map_dataset_events`] builds
 //! the same events one per step, so a caller that writes or pushes each and drops it holds one
@@ -263,8 +264,9 @@ pub enum SkipReason {
         /// What is wrong with it.
         why: String,
     },
-    /// The same attribute (type and value) is already in the event, or the entity's id is
-    /// already taken by an earlier entity of the dataset.
+    /// The same attribute (type and value) is already in the event, or in the same slot of
+    /// the entity's object, or the entity's id is already taken by an earlier entity of the
+    /// dataset.
     Duplicate,
     /// The kind maps only with a link type the extract lacks (e.g. `organization` needs
     /// `targeted-victim`).
@@ -1215,6 +1217,9 @@ fn map_incident(
         let (mut objects, mut simple) = if options.objects {
             let grouped =
                 crate::objects::group(&mut member, std::mem::take(&mut mapped_list), &context);
+            for duplicate in &grouped.duplicates {
+                skipped.extract(entity, duplicate.observable, SkipReason::Duplicate);
+            }
             (grouped.objects, grouped.rest)
         } else {
             (Vec::new(), std::mem::take(&mut mapped_list))
@@ -1467,6 +1472,49 @@ mod tests {
                 (Some("domain"), &SkipReason::Duplicate),
             ]
         );
+    }
+
+    #[test]
+    fn an_extract_left_out_of_an_object_as_a_duplicate_is_reported() {
+        use eiq_json::builder::{EntityBuilder, relation};
+        use eiq_json::{EntityId, Extract, RelationKey};
+
+        let id = |n: u8| EntityId::from_random_bytes([n; 16]);
+        let incident = EntityBuilder::new(id(1), EntityType::INCIDENT).build();
+        // The address twice (the second with a space that the value check trims): one `ip`
+        // slot of the ip-port object, and the other copy is a duplicate.
+        let indicator = EntityBuilder::new(id(2), EntityType::INDICATOR)
+            .extract(Extract::new(ExtractKind::IPV4, "198.51.100.7"))
+            .extract(Extract::new(ExtractKind::PORT, "443"))
+            .extract(Extract::new(ExtractKind::IPV4, "198.51.100.7 "))
+            .build();
+        let entities = [
+            relation(
+                id(3),
+                &incident,
+                RelationKey::RELATED_INDICATORS,
+                &indicator,
+            ),
+            incident,
+            indicator,
+        ];
+        let dataset = Dataset::from_entities(&entities);
+        for objects in [false, true] {
+            let outcome = map_dataset(&dataset, &MappingOptions::default().with_objects(objects));
+            let event = &outcome.events[0];
+            assert_eq!(event.all_attributes().count(), 2, "objects: {objects}");
+            assert_eq!(event.objects.len(), usize::from(objects));
+            let skipped: Vec<(&str, &SkipReason)> = outcome
+                .skipped
+                .iter()
+                .filter_map(|item| Some((item.extract.as_ref()?.value.as_str(), &item.reason)))
+                .collect();
+            assert_eq!(
+                skipped,
+                [("198.51.100.7 ", &SkipReason::Duplicate)],
+                "objects: {objects}"
+            );
+        }
     }
 
     #[test]
