@@ -41,20 +41,78 @@ pub fn entity_type() -> impl Strategy<Value = EntityType> {
     select(types)
 }
 
+/// Kinds whose extracts become MISP attributes and objects (addresses, ports, hosts, hashes,
+/// files, mail), drawn more often than the rest so an entity often has two of one kind.
+const COMMON_KINDS: &[ExtractKind] = &[
+    ExtractKind::IPV4,
+    ExtractKind::PORT,
+    ExtractKind::DOMAIN,
+    ExtractKind::HOST,
+    ExtractKind::HASH_MD5,
+    ExtractKind::HASH_SHA256,
+    ExtractKind::FILE,
+    ExtractKind::FILE_SIZE,
+    ExtractKind::EMAIL,
+    ExtractKind::EMAIL_SUBJECT,
+    ExtractKind::URI,
+    ExtractKind::CVE,
+];
+
+/// A few well-formed values of a common kind, some equal to another once trimmed or
+/// lower-cased, so generated entities repeat values the way real ones do.
+fn plausible_values(kind: &ExtractKind) -> &'static [&'static str] {
+    match kind.as_str() {
+        "ipv4" => &["198.51.100.7", "203.0.113.9", "198.51.100.7 "],
+        "port" => &["443", "8080"],
+        "domain" | "host" => &["a.example.com", "A.example.com", "mail.example.org"],
+        "hash-md5" => &[
+            "d41d8cd98f00b204e9800998ecf8427e",
+            "D41D8CD98F00B204E9800998ECF8427E",
+        ],
+        "hash-sha256" => &["e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
+        "file" => &["invoice.pdf", "setup.exe"],
+        "file-size" => &["1024"],
+        "email" => &["alice@example.org", "bob@example.net"],
+        "email-subject" => &["Invoice 42"],
+        "uri" => &["https://a.example.com/login"],
+        "cve" => &["CVE-2024-0001", "cve-2024-0001"],
+        _ => &[],
+    }
+}
+
 /// An extract of a documented kind with optional classification, confidence and link types.
+/// Its value is random text or a number, or (for the kinds that map to MISP attributes and
+/// objects) often one of a few well-formed values, so entities carry mappable and repeated
+/// values.
 pub fn extract() -> impl Strategy<Value = Extract> {
-    let value = prop_oneof![
-        4 => "[a-z0-9][a-z0-9.:/-]{0,30}".prop_map(ExtractValue::Text),
-        1 => any::<u32>().prop_map(|n| ExtractValue::from(u64::from(n))),
+    let kind = prop_oneof![
+        3 => select(ExtractKind::KNOWN.to_vec()),
+        2 => select(COMMON_KINDS.to_vec()),
     ];
+    let kind_and_value = kind.prop_flat_map(|kind| {
+        let pool = plausible_values(&kind);
+        let random = prop_oneof![
+            4 => "[a-z0-9][a-z0-9.:/-]{0,30}".prop_map(ExtractValue::Text),
+            1 => any::<u32>().prop_map(|n| ExtractValue::from(u64::from(n))),
+        ];
+        let value = if pool.is_empty() {
+            random.boxed()
+        } else {
+            prop_oneof![
+                1 => random,
+                3 => select(pool).prop_map(ExtractValue::from),
+            ]
+            .boxed()
+        };
+        (Just(kind), value)
+    });
     (
-        select(ExtractKind::KNOWN.to_vec()),
-        value,
+        kind_and_value,
         option::of(select(Classification::ALL.to_vec())),
         option::of(select(ExtractConfidence::ALL.to_vec())),
         vec(select(LinkType::KNOWN.to_vec()), 0..3),
     )
-        .prop_map(|(kind, value, classification, confidence, link_types)| {
+        .prop_map(|((kind, value), classification, confidence, link_types)| {
             let mut extract = Extract::new(kind, value);
             if let Some(classification) = classification {
                 extract = extract.with_classification(classification);
@@ -101,7 +159,9 @@ pub fn meta() -> impl Strategy<Value = Meta> {
         )
 }
 
-/// A full entity (not a relation or stub) with title, metadata, extracts and a source.
+/// A full entity (not a relation or stub) with title, metadata, extracts and a source. Half
+/// the time its first extract comes again at the end, as the same value often comes twice in
+/// real entities (say, found in the description and in an attachment).
 pub fn entity() -> impl Strategy<Value = Entity> {
     (
         entity_id(),
@@ -110,24 +170,30 @@ pub fn entity() -> impl Strategy<Value = Entity> {
         meta(),
         vec(extract(), 0..5),
         any::<bool>(),
+        any::<bool>(),
     )
-        .prop_map(|(id, entity_type, title, meta, extracts, qualified)| {
-            let mut builder = EntityBuilder::new(id, entity_type).title(title);
-            if qualified {
-                builder = builder.qualified_id("https://alice.example.org");
-            }
-            for extract in extracts {
-                builder = builder.extract(extract);
-            }
-            let mut entity = builder
-                .source(Source {
-                    name: Field::Present("Alice CERT".into()),
-                    ..Source::default()
-                })
-                .build();
-            entity.meta = Field::Present(Box::new(meta));
-            entity
-        })
+        .prop_map(
+            |(id, entity_type, title, meta, mut extracts, qualified, repeat)| {
+                if repeat && let Some(first) = extracts.first().cloned() {
+                    extracts.push(first);
+                }
+                let mut builder = EntityBuilder::new(id, entity_type).title(title);
+                if qualified {
+                    builder = builder.qualified_id("https://alice.example.org");
+                }
+                for extract in extracts {
+                    builder = builder.extract(extract);
+                }
+                let mut entity = builder
+                    .source(Source {
+                        name: Field::Present("Alice CERT".into()),
+                        ..Source::default()
+                    })
+                    .build();
+                entity.meta = Field::Present(Box::new(meta));
+                entity
+            },
+        )
 }
 
 /// A package of 1–8 entities plus 0–8 relations between them (keys from the documented
