@@ -10,9 +10,9 @@
 //! | sender address and subject | `email` (v19) | `from`, `subject` |
 //!
 //! An extract whose slot already holds the same value in the object is left out and reported
-//! as a duplicate. Everything else stays a simple attribute. The entity's first object references its other
-//! objects and its simple attributes (`related-to`), so the grouping stays visible in MISP.
-//! Object and reference UUIDs are UUIDv5 ([`crate::identity`]).
+//! as a duplicate. Everything else stays a simple attribute. The entity's first object
+//! references its other objects and its simple attributes (`related-to`), so the grouping
+//! stays visible in MISP. Object and reference UUIDs are UUIDv5 ([`crate::identity`]).
 
 use misp_model::{Object, ObjectReference, ReferencedType, Text};
 
