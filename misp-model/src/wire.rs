@@ -790,17 +790,19 @@ pub(crate) fn write_compact_list<T: WireValue>(out: &mut compact::Out<'_>, items
     out.byte(b']');
 }
 
+/// Every method is the held value's (as the streaming and fast readers of a `Rare` are), so a
+/// `Rare` field reads, writes and reports absence exactly as the plain field would.
 impl<T: WireField + crate::rare::RareValue> WireField for crate::rare::Rare<T> {
     fn from_present(value: Value, path: &JsonPath<'_>) -> Result<Self> {
         T::from_present(value, path).map(Self::from)
     }
 
-    fn when_absent(_: &JsonPath<'_>, _: &'static str) -> Result<Self> {
-        Ok(Self::empty())
+    fn when_absent(parent: &JsonPath<'_>, key: &'static str) -> Result<Self> {
+        T::when_absent(parent, key).map(Self::from)
     }
 
     fn is_present(&self) -> bool {
-        !self.is_empty()
+        (**self).is_present()
     }
 
     fn serialize_field<M: SerializeMap>(
