@@ -42,42 +42,51 @@ pub fn entity_type() -> impl Strategy<Value = EntityType> {
 }
 
 /// Kinds whose extracts become MISP attributes and objects (addresses, ports, hosts, hashes,
-/// files, mail), drawn more often than the rest so an entity often has two of one kind.
-const COMMON_KINDS: &[ExtractKind] = &[
-    ExtractKind::IPV4,
-    ExtractKind::PORT,
-    ExtractKind::DOMAIN,
-    ExtractKind::HOST,
-    ExtractKind::HASH_MD5,
-    ExtractKind::HASH_SHA256,
-    ExtractKind::FILE,
-    ExtractKind::FILE_SIZE,
-    ExtractKind::EMAIL,
-    ExtractKind::EMAIL_SUBJECT,
-    ExtractKind::URI,
-    ExtractKind::CVE,
-];
-
-/// A few well-formed values of a common kind, some equal to another once trimmed or
-/// lower-cased, so generated entities repeat values the way real ones do.
-fn plausible_values(kind: &ExtractKind) -> &'static [&'static str] {
-    match kind.as_str() {
-        "ipv4" => &["198.51.100.7", "203.0.113.9", "198.51.100.7 "],
-        "port" => &["443", "8080"],
-        "domain" | "host" => &["a.example.com", "A.example.com", "mail.example.org"],
-        "hash-md5" => &[
+/// files, mail), each with a few well-formed values, some equal to another once trimmed or
+/// lower-cased. These kinds are drawn more often than the rest, so an entity often has two of
+/// one kind and repeats values the way real ones do.
+const COMMON_KINDS: &[(ExtractKind, &[&str])] = &[
+    (
+        ExtractKind::IPV4,
+        &["198.51.100.7", "203.0.113.9", "198.51.100.7 "],
+    ),
+    (ExtractKind::PORT, &["443", "8080"]),
+    (
+        ExtractKind::DOMAIN,
+        &["a.example.com", "A.example.com", "mail.example.org"],
+    ),
+    (
+        ExtractKind::HOST,
+        &["a.example.com", "A.example.com", "mail.example.org"],
+    ),
+    (
+        ExtractKind::HASH_MD5,
+        &[
             "d41d8cd98f00b204e9800998ecf8427e",
             "D41D8CD98F00B204E9800998ECF8427E",
         ],
-        "hash-sha256" => &["e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
-        "file" => &["invoice.pdf", "setup.exe"],
-        "file-size" => &["1024"],
-        "email" => &["alice@example.org", "bob@example.net"],
-        "email-subject" => &["Invoice 42"],
-        "uri" => &["https://a.example.com/login"],
-        "cve" => &["CVE-2024-0001", "cve-2024-0001"],
-        _ => &[],
-    }
+    ),
+    (
+        ExtractKind::HASH_SHA256,
+        &["e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
+    ),
+    (ExtractKind::FILE, &["invoice.pdf", "setup.exe"]),
+    (ExtractKind::FILE_SIZE, &["1024"]),
+    (
+        ExtractKind::EMAIL,
+        &["alice@example.org", "bob@example.net"],
+    ),
+    (ExtractKind::EMAIL_SUBJECT, &["Invoice 42"]),
+    (ExtractKind::URI, &["https://a.example.com/login"]),
+    (ExtractKind::CVE, &["CVE-2024-0001", "cve-2024-0001"]),
+];
+
+/// The well-formed values of `kind` in [`COMMON_KINDS`] (none for the other kinds).
+fn plausible_values(kind: &ExtractKind) -> &'static [&'static str] {
+    COMMON_KINDS
+        .iter()
+        .find(|(common, _)| common == kind)
+        .map_or(&[], |(_, values)| values)
 }
 
 /// An extract of a documented kind with optional classification, confidence and link types.
@@ -87,7 +96,7 @@ fn plausible_values(kind: &ExtractKind) -> &'static [&'static str] {
 pub fn extract() -> impl Strategy<Value = Extract> {
     let kind = prop_oneof![
         3 => select(ExtractKind::KNOWN.to_vec()),
-        2 => select(COMMON_KINDS.to_vec()),
+        2 => select(COMMON_KINDS.iter().map(|(kind, _)| kind.clone()).collect::<Vec<_>>()),
     ];
     let kind_and_value = kind.prop_flat_map(|kind| {
         let pool = plausible_values(&kind);
