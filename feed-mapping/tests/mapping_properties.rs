@@ -6,41 +6,21 @@
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use eiq_json::strategy::package;
-use eiq_json::{Dataset, Entity, EntityType, ExtractKind, Package};
+use eiq_json::{Dataset, EntityType, Package};
 use feed_mapping::identity::{attribute_uuid, event_uuid};
 use feed_mapping::incoming::{IncomingOptions, map_events};
-use feed_mapping::kinds::check_value;
-use feed_mapping::outgoing::{
-    MappingOptions, map_dataset, map_dataset_events, supports_entity_type,
-};
+use feed_mapping::outgoing::{MappingOptions, map_dataset, map_dataset_events};
 use feed_mapping::sync::sync_plan;
 use misp_model::describe_types::DescribeTypes;
 use misp_model::validate::{Mode, validate_event};
 use misp_model::{Attribute, Event};
 use proptest::prelude::*;
 
-/// Every extract of `entity` (extracts, enrichment extracts, then `meta`'s manual and bundled
-/// extracts): its kind and its value as text.
-fn extracts(entity: &Entity) -> Vec<(&ExtractKind, String)> {
-    let mut found: Vec<(&ExtractKind, String)> = entity
-        .extracts()
-        .iter()
-        .chain(entity.enrichment_extracts())
-        .map(|e| (&e.kind, e.value.as_text().into_owned()))
-        .collect();
-    if let Some(meta) = entity.meta.get() {
-        for manual in meta.manual_extracts.get().into_iter().flatten() {
-            found.push((&manual.kind, manual.value.as_text().into_owned()));
-        }
-        for bundled in meta.bundled_extracts.get().into_iter().flatten() {
-            found.push((&bundled.kind, bundled.value.as_text().into_owned()));
-        }
-    }
-    found
-}
+#[path = "support/extract_accounting.rs"]
+mod extract_accounting;
 
 fn options() -> impl Strategy<Value = MappingOptions> {
     (any::<bool>(), any::<bool>()).prop_map(|(tags, objects)| {
@@ -154,78 +134,10 @@ proptest! {
     ) {
         let dataset = Dataset::from_packages([&package]);
         let outcome = map_dataset(&dataset, &options);
-        let events: HashMap<String, &Event> = outcome
-            .events
-            .iter()
-            .filter_map(|event| Some((event.uuid.clone()?, event)))
-            .collect();
-        for entity in dataset.entities() {
-            let mut incidents: Vec<&Entity> = dataset
-                .linked_incidents(&entity.id)
-                .into_iter()
-                .map(|linked| linked.entity)
-                .filter(|_| supports_entity_type(entity.entity_type()))
-                .collect();
-            if entity.entity_type() == &EntityType::INCIDENT {
-                incidents.push(entity);
-            }
-            for incident in incidents {
-                let event = events.get(&event_uuid(incident.id.as_str()));
-                prop_assert!(event.is_some(), "no event for incident {}", incident.id);
-                let Some(event) = event else { continue };
-                // The entity's attributes in this event: their UUID names the entity.
-                let own: Vec<&Attribute> = event
-                    .all_attributes()
-                    .filter(|a| {
-                        a.uuid.as_deref()
-                            == Some(
-                                attribute_uuid(
-                                    incident.id.as_str(),
-                                    entity.id.as_str(),
-                                    &a.attribute_type,
-                                    &a.value,
-                                )
-                                .as_str(),
-                            )
-                    })
-                    .collect();
-                let found = extracts(entity);
-                let mut reported = 0;
-                for (kind, value) in &found {
-                    let skipped = outcome.skipped.iter().any(|item| {
-                        item.entity_id == entity.id.as_str()
-                            && item
-                                .extract
-                                .as_ref()
-                                .is_some_and(|e| e.kind == **kind && e.value == *value)
-                    });
-                    reported += usize::from(skipped);
-                    let mapped = own.iter().any(|a| {
-                        check_value(&a.attribute_type, value).as_deref() == Ok(&*a.value)
-                    });
-                    prop_assert!(
-                        skipped || mapped,
-                        "extract {} {:?} of {} is in neither event {:?} nor skipped",
-                        kind,
-                        value,
-                        entity.id,
-                        event.uuid
-                    );
-                }
-                // Each extract that no skipped item names is an attribute of its own (two
-                // extracts with one value are one attribute and a reported duplicate).
-                prop_assert!(
-                    found.len() - reported <= own.len(),
-                    "{} of the {} extracts of {} are not reported, but only {} attributes are \
-                     theirs in event {:?}",
-                    found.len() - reported,
-                    found.len(),
-                    entity.id,
-                    own.len(),
-                    event.uuid
-                );
-            }
-        }
+        prop_assert_eq!(
+            extract_accounting::every_extract_accounted_for(&dataset, &outcome),
+            Ok(())
+        );
     }
 
     #[test]

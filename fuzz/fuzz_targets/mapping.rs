@@ -20,17 +20,15 @@
 
 #![no_main]
 
-use std::collections::HashMap;
-
 use eiq_json::graph::Dataset;
-use eiq_json::{Document, Entity, EntityType, ExtractKind};
-use feed_mapping::identity::{attribute_uuid, event_uuid};
-use feed_mapping::kinds::check_value;
+use eiq_json::{Document, EntityType};
 use feed_mapping::outgoing::{
     MappingOptions, MappingOutcome, map_dataset, map_dataset_events, supports_entity_type,
 };
-use misp_model::{Attribute, Event};
 use libfuzzer_sys::fuzz_target;
+
+#[path = "../../feed-mapping/tests/support/extract_accounting.rs"]
+mod extract_accounting;
 
 fn check(dataset: &Dataset<'_>, options: &MappingOptions) {
     let outcome = map_dataset(dataset, options);
@@ -66,7 +64,9 @@ fn check(dataset: &Dataset<'_>, options: &MappingOptions) {
     for event in &outcome.events {
         assert!(event.uuid.is_some(), "an event without a UUID: {event:?}");
     }
-    check_extracts(dataset, &outcome);
+    if let Err(why) = extract_accounting::every_extract_accounted_for(dataset, &outcome) {
+        panic!("{why}");
+    }
 
     for entity in dataset.entities() {
         if entity.is_relation() || entity.entity_type() == &EntityType::INCIDENT {
@@ -85,105 +85,6 @@ fn check(dataset: &Dataset<'_>, options: &MappingOptions) {
             );
         }
     }
-}
-
-/// Every extract of every contributor is an attribute of the contributor's event or skipped.
-fn check_extracts(dataset: &Dataset<'_>, outcome: &MappingOutcome) {
-    let events: HashMap<String, &Event> = outcome
-        .events
-        .iter()
-        .filter_map(|event| Some((event.uuid.clone()?, event)))
-        .collect();
-    for entity in dataset.entities() {
-        let mut incidents: Vec<&Entity> = Vec::new();
-        if supports_entity_type(entity.entity_type()) {
-            incidents.extend(
-                dataset
-                    .linked_incidents(&entity.id)
-                    .into_iter()
-                    .map(|linked| linked.entity),
-            );
-        }
-        if entity.entity_type() == &EntityType::INCIDENT {
-            incidents.push(entity);
-        }
-        for incident in incidents {
-            let Some(event) = events.get(&event_uuid(incident.id.as_str())) else {
-                panic!("no event for incident {}", incident.id);
-            };
-            // The entity's attributes in this event: their UUID names the entity.
-            let own: Vec<&Attribute> = event
-                .all_attributes()
-                .filter(|a| {
-                    a.uuid.as_deref()
-                        == Some(
-                            attribute_uuid(
-                                incident.id.as_str(),
-                                entity.id.as_str(),
-                                &a.attribute_type,
-                                &a.value,
-                            )
-                            .as_str(),
-                        )
-                })
-                .collect();
-            let found = extracts(entity);
-            let mut reported = 0;
-            for (kind, value) in &found {
-                let skipped = outcome.skipped.iter().any(|item| {
-                    item.entity_id == entity.id.as_str()
-                        && item
-                            .extract
-                            .as_ref()
-                            .is_some_and(|e| e.kind == **kind && e.value == *value)
-                });
-                reported += usize::from(skipped);
-                let mapped = own
-                    .iter()
-                    .any(|a| check_value(&a.attribute_type, value).as_deref() == Ok(&*a.value));
-                assert!(
-                    skipped || mapped,
-                    "extract {kind} {value:?} of {} is in neither event {:?} nor skipped\n{:?}",
-                    entity.id,
-                    event.uuid,
-                    outcome.skipped
-                );
-            }
-            // Each extract that no skipped item names is an attribute of its own (two
-            // extracts with one value are one attribute and a reported duplicate).
-            assert!(
-                found.len() - reported <= own.len(),
-                "{} of the {} extracts of {} are not reported, but only {} attributes are \
-                 theirs in event {:?}\n{:?}",
-                found.len() - reported,
-                found.len(),
-                entity.id,
-                own.len(),
-                event.uuid,
-                outcome.skipped
-            );
-        }
-    }
-}
-
-/// Every extract of `entity` (extracts, enrichment extracts, then `meta`'s manual and bundled
-/// extracts): its kind and its value as text.
-fn extracts(entity: &Entity) -> Vec<(&ExtractKind, String)> {
-    let mut found: Vec<(&ExtractKind, String)> = entity
-        .extracts()
-        .iter()
-        .chain(entity.enrichment_extracts())
-        .map(|e| (&e.kind, e.value.as_text().into_owned()))
-        .collect();
-    if let Some(meta) = entity.meta.get() {
-        for manual in meta.manual_extracts.get().into_iter().flatten() {
-            found.push((&manual.kind, manual.value.as_text().into_owned()));
-        }
-        for bundled in meta.bundled_extracts.get().into_iter().flatten() {
-            found.push((&bundled.kind, bundled.value.as_text().into_owned()));
-        }
-    }
-    found
 }
 
 /// Whether `skipped` names the entity itself (not just one of its extracts).
