@@ -17,8 +17,8 @@ use crate::vocab::{Classification, ExtractConfidence, ExtractKind, LinkType};
 /// An extract value: text, or a number as some exports write `asn`, `port` and `file-size`.
 ///
 /// Kept as written so a round trip is exact; [`ExtractValue::as_text`] gives the text form.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(untagged, expecting = "a string or a number")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(untagged)]
 pub enum ExtractValue {
     /// Text (the normal form).
     Text(String),
@@ -33,6 +33,46 @@ impl ExtractValue {
             Self::Text(text) => Cow::Borrowed(text),
             Self::Number(number) => Cow::Owned(number.to_string()),
         }
+    }
+}
+
+/// Reads the value as its JSON type says, without the buffered copy an untagged enum makes of
+/// every value before trying its variants (two allocations per extract instead of one).
+impl<'de> Deserialize<'de> for ExtractValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextOrNumber;
+
+        impl serde::de::Visitor<'_> for TextOrNumber {
+            type Value = ExtractValue;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or a number")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<ExtractValue, E> {
+                Ok(ExtractValue::Text(text.to_owned()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, text: String) -> Result<ExtractValue, E> {
+                Ok(ExtractValue::Text(text))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<ExtractValue, E> {
+                Ok(ExtractValue::Number(number.into()))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<ExtractValue, E> {
+                Ok(ExtractValue::Number(number.into()))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<ExtractValue, E> {
+                Number::from_f64(number)
+                    .map(ExtractValue::Number)
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Float(number), &self))
+            }
+        }
+
+        deserializer.deserialize_any(TextOrNumber)
     }
 }
 
@@ -221,4 +261,34 @@ pub struct BundledExtract {
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_read_as_text_or_number_and_write_back_as_given() {
+        for (json, expected) in [
+            (
+                r#""198.51.100.7""#,
+                ExtractValue::Text("198.51.100.7".into()),
+            ),
+            (r#""a\"b""#, ExtractValue::Text("a\"b".into())),
+            ("443", ExtractValue::Number(443u64.into())),
+            ("-1", ExtractValue::Number((-1i64).into())),
+            ("1.5", ExtractValue::Number(Number::from_f64(1.5).unwrap())),
+        ] {
+            let value: ExtractValue = serde_json::from_str(json).unwrap();
+            assert_eq!(value, expected, "{json}");
+            assert_eq!(serde_json::to_string(&value).unwrap(), json);
+        }
+        for json in ["true", "null", "[1]", r#"{"a": 1}"#] {
+            let err = serde_json::from_str::<ExtractValue>(json).unwrap_err();
+            assert!(
+                err.to_string().contains("expected a string or a number"),
+                "{json}: {err}"
+            );
+        }
+    }
 }

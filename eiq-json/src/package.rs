@@ -175,9 +175,17 @@ impl Package {
     /// [`Error::Json`] with the path of a malformed member; [`Error::LimitExceeded`].
     pub fn from_json_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
         limits.size().check(bytes.len())?;
-        let probe: Probe = json::parse(bytes, limits)?;
-        probe.check_content_type()?;
-        let package: Self = json::parse(bytes, limits)?;
+        // A well-formed package is read once. Only one that fails is read again, the top
+        // level first, so that an unsupported content type is named as such rather than as a
+        // JSON error (a package reads exactly when both readings below succeed).
+        let package = match json::read_untracked::<Self>(bytes) {
+            Some(package) => package,
+            None => {
+                let probe: Probe = json::parse(bytes, limits)?;
+                probe.check_content_type()?;
+                json::parse(bytes, limits)?
+            }
+        };
         package.check_limits(limits)?;
         Ok(package)
     }
@@ -383,6 +391,12 @@ impl Document {
     /// [`Package::from_json_with`].
     pub fn from_json_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
         limits.size().check(bytes.len())?;
+        // A well-formed package is read once: it has a supported `content-type`, so the probe
+        // below would choose it too.
+        if let Some(package) = json::read_untracked::<Package>(bytes) {
+            package.check_limits(limits)?;
+            return Ok(Self::Package(Box::new(package)));
+        }
         let probe: Probe = json::parse(bytes, limits)?;
         if probe.content_type.is_some() || probe.entities {
             probe.check_content_type()?;

@@ -31,13 +31,14 @@ macro_rules! open_vocabulary {
             /// A value from its wire form; unknown values are kept as given.
             pub fn new(value: impl Into<String>) -> Self {
                 let value = value.into();
+                Self::known(&value).unwrap_or(Self(Cow::Owned(value)))
+            }
+
+            /// The named value `value` stands for (after normalising), if any.
+            fn known(value: &str) -> Option<Self> {
                 let normalize: fn(&str) -> Cow<'_, str> = $normalize;
-                let key = normalize(&value);
-                Self::KNOWN
-                    .iter()
-                    .find(|known| known.as_str() == key)
-                    .cloned()
-                    .unwrap_or(Self(Cow::Owned(value)))
+                let key = normalize(value);
+                Self::KNOWN.iter().find(|known| known.as_str() == key).cloned()
             }
 
             /// The wire form.
@@ -59,7 +60,7 @@ macro_rules! open_vocabulary {
 
         impl From<&str> for $name {
             fn from(value: &str) -> Self {
-                Self::new(value)
+                Self::known(value).unwrap_or_else(|| Self(Cow::Owned(value.to_owned())))
             }
         }
 
@@ -83,7 +84,26 @@ macro_rules! open_vocabulary {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(Self::new)
+                /// Reads the string where it is: a named value is not copied.
+                struct WireForm;
+
+                impl serde::de::Visitor<'_> for WireForm {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a string")
+                    }
+
+                    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<$name, E> {
+                        Ok($name::from(value))
+                    }
+
+                    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<$name, E> {
+                        Ok($name::new(value))
+                    }
+                }
+
+                deserializer.deserialize_str(WireForm)
             }
         }
     };
@@ -506,15 +526,29 @@ macro_rules! closed_vocabulary {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(deserializer)?;
-                Self::parse(&text).ok_or_else(|| {
-                    serde::de::Error::custom(format_args!(
-                        "unknown {} `{}`, expected {}",
-                        stringify!($name),
-                        text,
-                        $expected
-                    ))
-                })
+                /// Reads the string where it is, without a copy.
+                struct WireForm;
+
+                impl serde::de::Visitor<'_> for WireForm {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a string")
+                    }
+
+                    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<$name, E> {
+                        $name::parse(text).ok_or_else(|| {
+                            E::custom(format_args!(
+                                "unknown {} `{}`, expected {}",
+                                stringify!($name),
+                                text,
+                                $expected
+                            ))
+                        })
+                    }
+                }
+
+                deserializer.deserialize_str(WireForm)
             }
         }
     };

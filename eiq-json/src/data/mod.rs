@@ -14,7 +14,11 @@
 //! incident's 632 instead of 4,128, so a large package takes less memory and every pass over it
 //! reads fewer cache lines; a member that is present costs one allocation more.
 
-use serde::de::Error as _;
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::value::{MapAccessDeserializer, StrDeserializer};
+use serde::de::{DeserializeSeed, Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
@@ -287,47 +291,136 @@ impl EntityData {
     }
 }
 
-/// Deserialises a body from a buffered object, reporting the path inside it on error.
-fn body<T: serde::de::DeserializeOwned, E: serde::de::Error>(
-    object: Map<String, Value>,
-) -> Result<T, E> {
-    serde_path_to_error::deserialize(Value::Object(object)).map_err(|err| {
-        let path = err.path().to_string();
-        E::custom(crate::json::nested_message(
-            &path,
-            &err.into_inner().to_string(),
-        ))
-    })
-}
-
 impl<'de> Deserialize<'de> for EntityData {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let object = Map::<String, Value>::deserialize(deserializer)?;
-        let entity_type = match object.get("type") {
-            Some(Value::String(text)) => EntityType::new(text.as_str()),
-            Some(_) => {
-                return Err(D::Error::custom(crate::json::nested_message(
-                    "type",
-                    "invalid type: expected the entity type as a string",
-                )));
+        deserializer.deserialize_map(EntityDataVisitor)
+    }
+}
+
+/// Reads `data`: the members before `type` are held as JSON values (usually only `id`), then
+/// the body `type` selects reads them back and the rest of the object straight from the input,
+/// so the members after `type` are never buffered.
+struct EntityDataVisitor;
+
+impl<'de> Visitor<'de> for EntityDataVisitor {
+    type Value = EntityData;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an entity body (a JSON object with `type`)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EntityData, A::Error> {
+        let mut before_type = Vec::new();
+        let entity_type = loop {
+            let Some(key) = map.next_key::<Cow<'de, str>>()? else {
+                return Err(A::Error::missing_field("type"));
+            };
+            if key == "type" {
+                match map.next_value::<TypeMember>()? {
+                    TypeMember(Some(entity_type)) => break entity_type,
+                    TypeMember(None) => {
+                        return Err(A::Error::custom(crate::json::nested_message(
+                            "type",
+                            "invalid type: expected the entity type as a string",
+                        )));
+                    }
+                }
             }
-            None => return Err(D::Error::missing_field("type")),
+            let value: Value = map.next_value()?;
+            before_type.push((key.into_owned(), value));
+        };
+        // The body's own `type` member, where the input had it (a second one is a duplicate).
+        before_type.push((
+            "type".to_owned(),
+            Value::String(entity_type.as_str().to_owned()),
+        ));
+        let rest = Replay {
+            held: before_type.into_iter(),
+            value: None,
+            rest: map,
         };
         Ok(match entity_type.as_str() {
-            "campaign" => Self::Campaign(Box::new(body(object)?)),
-            "course-of-action" => Self::CourseOfAction(Box::new(body(object)?)),
-            "eclecticiq-sighting" => Self::Sighting(Box::new(body(object)?)),
-            "exploit-target" => Self::ExploitTarget(Box::new(body(object)?)),
-            "incident" => Self::Incident(Box::new(body(object)?)),
-            "indicator" => Self::Indicator(Box::new(body(object)?)),
-            "report" => Self::Report(Box::new(body(object)?)),
-            "threat-actor" => Self::ThreatActor(Box::new(body(object)?)),
-            "ttp" => Self::Ttp(Box::new(body(object)?)),
-            "relation" => Self::Relation(Box::new(body(object)?)),
-            _ if EntityType::STIX21.contains(&entity_type) => Self::Stix21(Box::new(body(object)?)),
-            _ if entity_type.is_stub() => Self::Stub(Box::new(body(object)?)),
-            _ => Self::Other(Box::new(body(object)?)),
+            "campaign" => EntityData::Campaign(Box::new(body(rest)?)),
+            "course-of-action" => EntityData::CourseOfAction(Box::new(body(rest)?)),
+            "eclecticiq-sighting" => EntityData::Sighting(Box::new(body(rest)?)),
+            "exploit-target" => EntityData::ExploitTarget(Box::new(body(rest)?)),
+            "incident" => EntityData::Incident(Box::new(body(rest)?)),
+            "indicator" => EntityData::Indicator(Box::new(body(rest)?)),
+            "report" => EntityData::Report(Box::new(body(rest)?)),
+            "threat-actor" => EntityData::ThreatActor(Box::new(body(rest)?)),
+            "ttp" => EntityData::Ttp(Box::new(body(rest)?)),
+            "relation" => EntityData::Relation(Box::new(body(rest)?)),
+            _ if EntityType::STIX21.contains(&entity_type) => {
+                EntityData::Stix21(Box::new(body(rest)?))
+            }
+            _ if entity_type.is_stub() => EntityData::Stub(Box::new(body(rest)?)),
+            _ => EntityData::Other(Box::new(body(rest)?)),
         })
+    }
+}
+
+/// Reads a body from the members of `data`.
+fn body<'de, T: Deserialize<'de>, A: MapAccess<'de>>(members: Replay<A>) -> Result<T, A::Error> {
+    T::deserialize(MapAccessDeserializer::new(members))
+}
+
+/// The value of `type`: the entity type when it is a string, `None` for any other JSON value.
+struct TypeMember(Option<EntityType>);
+
+impl<'de> Deserialize<'de> for TypeMember {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::String(text) => Ok(Self(Some(EntityType::new(text)))),
+            _ => Ok(Self(None)),
+        }
+    }
+}
+
+/// The members of `data` held while looking for `type`, handed back before the rest of the
+/// object, so the body reads every member once and in input order.
+struct Replay<A> {
+    /// Held members not yet handed back.
+    held: std::vec::IntoIter<(String, Value)>,
+    /// The held member whose key was handed back last and whose value is next.
+    value: Option<(String, Value)>,
+    /// The rest of the object, read straight from the input.
+    rest: A,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        match self.held.next() {
+            Some((key, value)) => {
+                let read = seed.deserialize(StrDeserializer::<A::Error>::new(&key))?;
+                self.value = Some((key, value));
+                Ok(Some(read))
+            }
+            None => self.rest.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match self.value.take() {
+            // A held value is read with its own path tracking, so an error inside it names the
+            // member and the path within (`handling[0].marking_structures`).
+            Some((key, value)) => {
+                let mut track = serde_path_to_error::Track::new();
+                seed.deserialize(serde_path_to_error::Deserializer::new(value, &mut track))
+                    .map_err(|err| {
+                        let inner = track.path().to_string();
+                        A::Error::custom(crate::json::nested_message(
+                            &crate::json::join_path(&key, &inner),
+                            &err.to_string(),
+                        ))
+                    })
+            }
+            None => self.rest.next_value_seed(seed),
+        }
     }
 }
 

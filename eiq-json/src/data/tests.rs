@@ -74,8 +74,34 @@ fn typed_members_are_read() {
 
 #[test]
 fn wrong_shapes_name_the_member_inside_data() {
+    // After `type`, members are read straight from the input: the reader's own path tracking
+    // names them (`entities[1].data.source`, see the integration tests), as in any struct.
     let err = serde_json::from_value::<EntityData>(
         json!({"type": "relation", "source": 7, "target": "b"}),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("invalid type: integer `7`, expected a string"),
+        "{err}"
+    );
+    let err = serde_json::from_value::<EntityData>(json!({"type": "relation", "target": "b"}))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(err, "missing field `source`");
+    // A member before `type` was held while looking for it; its error names it and the path
+    // inside it.
+    let err = serde_json::from_value::<EntityData>(
+        json!({"handling": [{"marking_structures": 5}], "type": "indicator"}),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("in `handling[0].marking_structures`: invalid type: integer `5`"),
+        "{err}"
+    );
+    let err = serde_json::from_value::<EntityData>(
+        json!({"source": 7, "type": "relation", "target": "b"}),
     )
     .unwrap_err()
     .to_string();
@@ -83,10 +109,6 @@ fn wrong_shapes_name_the_member_inside_data() {
         err.starts_with("in `source`: invalid type: integer `7`, expected a string"),
         "{err}"
     );
-    let err = serde_json::from_value::<EntityData>(json!({"type": "relation", "target": "b"}))
-        .unwrap_err()
-        .to_string();
-    assert_eq!(err, "in `.`: missing field `source`");
     let err = serde_json::from_value::<EntityData>(json!({"title": "no type"})).unwrap_err();
     assert_eq!(err.to_string(), "missing field `type`");
     let err = serde_json::from_value::<EntityData>(json!({"type": 3})).unwrap_err();

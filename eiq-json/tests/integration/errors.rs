@@ -102,6 +102,46 @@ fn wrong_shape_inside_a_typed_body() {
 }
 
 #[test]
+fn errors_in_data_name_the_member_before_or_after_type() {
+    // After `type`, the error points at the member itself, not at the end of `data`.
+    let input = format!(
+        "{{\"content-type\": \"urn:eclecticiq.com:json:1.0\",\n\"entities\": [\n{{\"id\": \"{UUID}\",\n \"data\": {{\"type\": \"relation\", \"source\": 7,\n \"target\": \"b\"}}}}]}}"
+    );
+    let (path, line, column, message) =
+        json_error(Package::from_json(input.as_bytes()).unwrap_err());
+    assert_eq!(path, "entities[0].data.source");
+    assert_eq!((line, column), (4, 41), "the column of `7`");
+    assert!(
+        message.starts_with("invalid type: integer `7`, expected a string"),
+        "{message}"
+    );
+    // Before `type`, the member was held while looking for `type`; the path still names it.
+    let input = package_with(&format!(
+        r#"{{"id": "{UUID}", "data": {{"handling": [{{"marking_structures": 5}}], "type": "indicator"}}}}"#
+    ));
+    let (path, _, _, message) = json_error(Package::from_json(&input).unwrap_err());
+    assert_eq!(path, "entities[0].data.handling[0].marking_structures");
+    assert!(
+        message.starts_with("invalid type: integer `5`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_member_written_twice_in_data_is_refused() {
+    for data in [
+        r#"{"type": "indicator", "title": "a", "title": "b"}"#,
+        r#"{"title": "a", "type": "indicator", "title": "b"}"#,
+        r#"{"type": "indicator", "type": "incident"}"#,
+    ] {
+        let input = package_with(&format!(r#"{{"id": "{UUID}", "data": {data}}}"#));
+        let (path, _, _, message) = json_error(Package::from_json(&input).unwrap_err());
+        assert_eq!(path, "entities[0].data", "{data}");
+        assert!(message.starts_with("duplicate field"), "{data}: {message}");
+    }
+}
+
+#[test]
 fn bad_extracts() {
     let input = package_with(&format!(
         r#"{{"id": "{UUID}", "data": {{"type": "indicator"}}, "extracts": [
