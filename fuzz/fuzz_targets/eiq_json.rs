@@ -6,15 +6,35 @@
 //! - an accepted document can be written (`to_json`), and the written JSON is read back as an
 //!   equal document;
 //! - writing that second document gives the same JSON value as the first write (the crate's
-//!   canonical rewrites, such as TLP spelling, are applied once and then stable).
+//!   canonical rewrites, such as TLP spelling, are applied once and then stable);
+//! - `Package::from_json`, which reads without path tracking and reads a failing document a
+//!   second time with it, accepts a package exactly when a path-tracking reading of the same
+//!   bytes does (`serde_path_to_error`, as the second reading), with an equal result.
 
 #![no_main]
 
-use eiq_json::Document;
+use eiq_json::{Document, Error, Package};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
+/// The package a path-tracking reading of `data` gives, if any.
+fn tracked_package(data: &[u8]) -> Option<Package> {
+    let mut deserializer = serde_json::Deserializer::from_slice(data);
+    let package: Package = serde_path_to_error::deserialize(&mut deserializer).ok()?;
+    deserializer.end().ok()?;
+    Some(package)
+}
+
 fuzz_target!(|data: &[u8]| {
+    match (Package::from_json(data), tracked_package(data)) {
+        (Ok(untracked), Some(tracked)) => assert_eq!(untracked, tracked),
+        (Ok(_), None) => panic!("accepted a package that a tracked reading refuses"),
+        (Err(err @ (Error::Json { .. } | Error::UnsupportedContentType { .. })), Some(_)) => {
+            panic!("refused a package that a tracked reading accepts: {err:?}")
+        }
+        // Limits checked after the parse, or refused by both.
+        (Err(_), _) => {}
+    }
     let Ok(first) = Document::from_json(data) else {
         return;
     };
