@@ -137,10 +137,12 @@ pub(crate) use entity_body;
 
 /// The `data` body of an entity, selected by `data.type`.
 ///
-/// Deserialising reads `type` first and then the matching struct; a type-specific member of the
-/// wrong shape is an error whose path names it (`entities[2].data.source`). Serialising writes
-/// the struct as it is, so the variant and the struct's `entity_type` should agree; the
-/// constructors here and in [`crate::builder`] keep them in step.
+/// Deserialising finds `type`, holding the members written before it, then reads the matching
+/// struct from those and the rest of the object as it comes; a member of the wrong shape is an
+/// error whose path names it (`entities[2].data.source`), and a member written twice is refused
+/// as a duplicate. Serialising writes the struct as it is, so the variant and the struct's
+/// `entity_type` should agree; the constructors here and in [`crate::builder`] keep them in
+/// step.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
