@@ -313,13 +313,13 @@ impl<'de> Visitor<'de> for EntityDataVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EntityData, A::Error> {
         let mut before_type = Vec::new();
-        let entity_type = loop {
+        let entity_type_text = loop {
             let Some(key) = map.next_key::<Cow<'de, str>>()? else {
                 return Err(A::Error::missing_field("type"));
             };
             if key == "type" {
                 match map.next_value::<TypeMember>()? {
-                    TypeMember(Some(entity_type)) => break entity_type,
+                    TypeMember(Some(text)) => break text,
                     TypeMember(None) => {
                         return Err(A::Error::custom(crate::json::nested_message(
                             "type",
@@ -331,11 +331,10 @@ impl<'de> Visitor<'de> for EntityDataVisitor {
             let value: Value = map.next_value()?;
             before_type.push((key.into_owned(), value));
         };
-        // The body's own `type` member, where the input had it (a second one is a duplicate).
-        before_type.push((
-            "type".to_owned(),
-            Value::String(entity_type.as_str().to_owned()),
-        ));
+        let entity_type = EntityType::from(entity_type_text.as_str());
+        // The body's own `type` member, as written and where the input had it (a second one is
+        // a duplicate).
+        before_type.push(("type".to_owned(), Value::String(entity_type_text)));
         let rest = Replay {
             held: before_type.into_iter(),
             value: None,
@@ -366,13 +365,13 @@ fn body<'de, T: Deserialize<'de>, A: MapAccess<'de>>(members: Replay<A>) -> Resu
     T::deserialize(MapAccessDeserializer::new(members))
 }
 
-/// The value of `type`: the entity type when it is a string, `None` for any other JSON value.
-struct TypeMember(Option<EntityType>);
+/// The value of `type`: its text when it is a string, `None` for any other JSON value.
+struct TypeMember(Option<String>);
 
 impl<'de> Deserialize<'de> for TypeMember {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Value::deserialize(deserializer)? {
-            Value::String(text) => Ok(Self(Some(EntityType::new(text)))),
+            Value::String(text) => Ok(Self(Some(text))),
             _ => Ok(Self(None)),
         }
     }
