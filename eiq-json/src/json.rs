@@ -79,7 +79,7 @@ pub(crate) fn read_untracked<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
 
 /// [`parse`] with the path of every member tracked, for the error.
 #[cold]
-fn parse_tracked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+pub(crate) fn parse_tracked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|err| json_error(&err.path().to_string(), err.inner()))?;

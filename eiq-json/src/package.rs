@@ -183,7 +183,8 @@ impl Package {
             None => {
                 let probe: Probe = json::parse(bytes, limits)?;
                 probe.check_content_type()?;
-                json::parse(bytes, limits)?
+                // The untracked reading above already failed: only the tracked one says where.
+                json::parse_tracked(bytes)?
             }
         };
         package.check_limits(limits)?;
@@ -400,7 +401,8 @@ impl Document {
         let probe: Probe = json::parse(bytes, limits)?;
         if probe.content_type.is_some() || probe.entities {
             probe.check_content_type()?;
-            let package: Package = json::parse(bytes, limits)?;
+            // The untracked reading above already failed: only the tracked one says where.
+            let package: Package = json::parse_tracked(bytes)?;
             package.check_limits(limits)?;
             Ok(Self::Package(Box::new(package)))
         } else if probe.id {
