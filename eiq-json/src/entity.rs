@@ -4,8 +4,9 @@
 //! `entities[n].data.id`).
 
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use crate::Extra;
 use crate::data::EntityData;
 use crate::extract::{BundledExtract, Extract, ManualExtract};
 use crate::field::Field;
@@ -42,7 +43,7 @@ macro_rules! entity_envelope {
             pub attachments: Field<Vec<Value>>,
             /// Members this crate does not model, kept for the round trip.
             #[serde(flatten)]
-            pub extra: Map<String, Value>,
+            pub extra: $crate::Extra,
         }
 
         impl $name {
@@ -126,7 +127,7 @@ impl Entity {
             enrichment_extracts: Field::Absent,
             sources: Field::Absent,
             attachments: Field::Absent,
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 
@@ -212,7 +213,7 @@ pub struct Meta {
     pub extraction_ignore_paths: Field<Vec<Value>>,
     /// Members this crate does not model (`relevancy`, `attacks`, …), kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 fn tlp_color<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Field<Tlp>, D::Error> {
@@ -242,7 +243,7 @@ pub struct Source {
     pub source_type: Field<String>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// A document whose only member is `data` holding an [`EntityDraft`]: the create-entity API
@@ -254,5 +255,5 @@ pub struct WrappedEntity {
     pub data: EntityDraft,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }

@@ -9,8 +9,9 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
+use crate::Extra;
 use crate::field::Field;
 use crate::vocab::{Classification, ExtractConfidence, ExtractKind, LinkType};
 
@@ -115,7 +116,7 @@ pub struct Extract {
     pub instance_meta: Field<Box<InstanceMeta>>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl Extract {
@@ -137,7 +138,7 @@ impl Extract {
             value: value.into(),
             meta: Field::Absent,
             instance_meta: Field::Absent,
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 
@@ -210,7 +211,7 @@ pub struct ExtractMeta {
     pub confidence: Field<ExtractConfidence>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// How the entity relates to the extract (`instance_meta`).
@@ -224,7 +225,7 @@ pub struct InstanceMeta {
     pub paths: Field<Vec<Value>>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// An ingest-side extract (`meta.manual_extracts[]`), as sent to the create-entity API.
@@ -245,7 +246,7 @@ pub struct ManualExtract {
     pub confidence: Field<ExtractConfidence>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// A legacy ingest-side extract (`meta.bundled_extracts[]`, platform 2.0 era).
@@ -260,7 +261,7 @@ pub struct BundledExtract {
     pub level: Field<Value>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 #[cfg(test)]

@@ -16,11 +16,12 @@
 //! signatures on packages, the undocumented `entities_v2` shape (kept as raw JSON), the
 //! REST API.
 //!
-//! **Lossless:** every struct keeps unknown members in an `extra` map, and optional members are
-//! [`Field`]s that remember absent vs `null`, so `to_json(from_json(x))` equals `x` as a JSON
-//! value. The only rewrites are canonical spellings of closed vocabularies and known entity
-//! types (`amber` → `AMBER`, `" EclecticIQ-sighting"` → `eclecticiq-sighting`) and the string
-//! `"null"` as a TLP colour, read as `null`.
+//! **Lossless:** every struct keeps unknown members in its `extra` ([`Extra`], a map allocated
+//! only when there are some), and optional members are [`Field`]s that remember absent vs
+//! `null`, so `to_json(from_json(x))` equals `x` as a JSON value. The only rewrites are
+//! canonical spellings of closed vocabularies and known entity types (`amber` → `AMBER`,
+//! `" EclecticIQ-sighting"` → `eclecticiq-sighting`) and the string `"null"` as a TLP colour,
+//! read as `null`.
 //!
 //! **Limits:** [`Limits`] holds the TAXII side's [`taxii1_core::size::SizeLimit`] (20 MiB
 //! default, 100 MiB cap), checked before parsing, plus entity and extract counts. Errors name
@@ -79,6 +80,7 @@ pub mod builder;
 pub mod data;
 mod entity;
 mod error;
+mod extra;
 mod extract;
 mod field;
 pub mod graph;
@@ -95,6 +97,7 @@ mod vocab;
 pub use data::EntityData;
 pub use entity::{Entity, EntityDraft, Meta, Source, WrappedEntity};
 pub use error::{Error, LimitKind, Result};
+pub use extra::Extra;
 pub use extract::{
     BundledExtract, Extract, ExtractMeta, ExtractValue, InstanceMeta, ManualExtract,
 };

@@ -7,7 +7,6 @@
 //! re-encoding.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use crate::error::Result;
 use crate::extract::ExtractValue;
@@ -28,7 +27,7 @@ macro_rules! record {
             )*
             /// Columns this crate does not model, kept for the round trip.
             #[serde(flatten)]
-            pub extra: Map<String, Value>,
+            pub extra: $crate::Extra,
         }
     };
 }

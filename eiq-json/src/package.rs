@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use taxii1_core::ContentBindingId;
 
+use crate::Extra;
 use crate::entity::{Entity, WrappedEntity};
 use crate::error::{Error, LimitKind, Result};
 use crate::extract::Extract;
@@ -112,7 +113,7 @@ pub struct Package {
     pub timestamp: Field<String>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// One enrichment record (`enrichments[]`): extracts an enricher derived from an input extract.
@@ -129,7 +130,7 @@ pub struct Enrichment {
     pub output_extracts: Field<Vec<Extract>>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// A declared entity count that differs from the entities in the package.
@@ -156,7 +157,7 @@ impl Package {
             outgoing_feed_name: Field::Absent,
             platform_version: Field::Absent,
             timestamp: Field::Absent,
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 

@@ -847,7 +847,7 @@ fn observable_count(entity: &Entity) -> usize {
 /// Appends the entity's observables to `list`: its extracts, enrichment extracts, manual
 /// extracts and bundled extracts, in that order.
 fn push_observables<'e>(entity: &'e Entity, list: &mut Vec<Observable<'e>>) {
-    fn text<'m>(extra: &'m serde_json::Map<String, Value>, key: &str) -> Option<&'m str> {
+    fn text<'m>(extra: &'m eiq_json::Extra, key: &str) -> Option<&'m str> {
         extra.get(key).and_then(Value::as_str)
     }
     for extract in entity.extracts().iter().chain(entity.enrichment_extracts()) {

@@ -4,8 +4,9 @@
 //! They follow python-stix's `to_dict` form, which is what the platform accepts and writes.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use crate::Extra;
 use crate::field::Field;
 use crate::vocab::Tlp;
 
@@ -69,7 +70,7 @@ pub struct StatementObject {
     pub description: Field<String>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// Who produced or reported something (`producer`, `information_source`, `reporter`,
@@ -96,7 +97,7 @@ pub struct InformationSource {
     pub description: Field<String>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl InformationSource {
@@ -126,7 +127,7 @@ impl Identity {
         Self::Structured(Box::new(IdentityObject {
             kind: Field::Present("identity".into()),
             name: Field::Present(name.into()),
-            extra: Map::new(),
+            extra: Extra::new(),
         }))
     }
 
@@ -150,7 +151,7 @@ pub struct IdentityObject {
     pub name: Field<String>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// Times attached to an information source (`time`).
@@ -179,7 +180,7 @@ pub struct TimeInfo {
     pub received_time: Field<String>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// A validity window (`valid_time_positions[]` of an indicator).
@@ -199,7 +200,7 @@ pub struct TimeWindow {
     pub end_time_precision: Field<String>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// A point in time with its precision (`{"value": "…", "precision": "minute"}`), as in the
@@ -214,7 +215,7 @@ pub struct PreciseTime {
     pub precision: Field<String>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// One handling entry (`handling[]`): markings and what they apply to.
@@ -228,7 +229,7 @@ pub struct MarkingSpecification {
     pub marking_structures: Field<Vec<MarkingStructure>>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl MarkingSpecification {
@@ -242,7 +243,7 @@ impl MarkingSpecification {
                 color: Field::Present(color.as_str().into()),
                 ..MarkingStructure::default()
             }]),
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 }
@@ -268,7 +269,7 @@ pub struct MarkingStructure {
     pub statement: Field<String>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// The TLP colour named by the first `tlp` marking in a handling list, if any parses.
@@ -305,5 +306,5 @@ pub struct KillChainPhase {
     pub kill_chain_name: Field<String>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }

@@ -1,7 +1,7 @@
 //! Bodies of `<type>_ref` stubs and of entity types this crate does not know.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::common::{InformationSource, MarkingSpecification, Statement};
 use super::entity_body;

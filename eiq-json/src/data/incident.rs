@@ -2,10 +2,11 @@
 //! into a MISP event.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::common::{InformationSource, MarkingSpecification, PreciseTime, Statement};
 use super::entity_body;
+use crate::Extra;
 use crate::field::Field;
 use crate::vocab::EntityType;
 
@@ -77,5 +78,5 @@ pub struct IncidentTime {
     pub incident_closed: Field<PreciseTime>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }

@@ -1,7 +1,7 @@
 //! `indicator`: a pattern of observables that signals something malicious.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::common::{
     InformationSource, KillChainPhase, MarkingSpecification, Statement, TimeWindow,

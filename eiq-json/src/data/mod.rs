@@ -20,8 +20,9 @@ use std::fmt;
 use serde::de::value::{MapAccessDeserializer, StrDeserializer};
 use serde::de::{DeserializeSeed, Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use crate::Extra;
 use crate::field::Field;
 use crate::vocab::{EntityType, Tlp};
 
@@ -108,7 +109,7 @@ macro_rules! entity_body {
             )*
             /// Members this crate does not model, kept for the round trip.
             #[serde(flatten)]
-            pub extra: Map<String, Value>,
+            pub extra: $crate::Extra,
         }
 
         impl Default for $name {
@@ -127,7 +128,7 @@ macro_rules! entity_body {
                     information_source: Field::Absent,
                     original_stix21_objects: Field::Absent,
                     $( $field: Field::Absent, )*
-                    extra: Map::new(),
+                    extra: $crate::Extra::new(),
                 }
             }
         }
@@ -288,7 +289,7 @@ impl EntityData {
     }
 
     /// Members this crate does not model.
-    pub fn extra(&self) -> &Map<String, Value> {
+    pub fn extra(&self) -> &Extra {
         on_body!(self, body => &body.extra, relation => &relation.extra, stix => &stix.extra)
     }
 }

@@ -1,8 +1,8 @@
 //! `relation`: in EIQ JSON v1 a link between two entities is itself an entity.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
+use crate::Extra;
 use crate::field::Field;
 use crate::vocab::{EntityType, RelationKey};
 
@@ -39,7 +39,7 @@ pub struct RelationData {
     pub relationship: Field<String>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl RelationData {
@@ -55,7 +55,7 @@ impl RelationData {
             key: Field::Absent,
             subtype: Field::Absent,
             relationship: Field::Absent,
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 }

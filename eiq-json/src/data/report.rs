@@ -1,7 +1,7 @@
 //! `report`: a collection of intelligence with its intent.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::common::{InformationSource, MarkingSpecification, Statement};
 use super::entity_body;

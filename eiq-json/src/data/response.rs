@@ -1,10 +1,11 @@
 //! `course-of-action` and `exploit-target`: what can be done, and what is being exploited.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::common::{InformationSource, MarkingSpecification, Statement};
 use super::entity_body;
+use crate::Extra;
 use crate::field::Field;
 use crate::vocab::EntityType;
 
@@ -44,7 +45,7 @@ pub struct Objective {
     pub applicability_confidence: Field<Statement>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 entity_body! {
@@ -92,7 +93,7 @@ pub struct Vulnerability {
     pub references: Field<Vec<String>>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// A CVSS score; scores are kept as written (text such as `"10.0"` or a number).
@@ -112,7 +113,7 @@ pub struct CvssScore {
     pub environmental_score: Field<Value>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// A weakness of an exploit target.
@@ -126,5 +127,5 @@ pub struct Weakness {
     pub description: Field<String>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }

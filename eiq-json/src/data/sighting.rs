@@ -1,7 +1,7 @@
 //! `eclecticiq-sighting`: the platform's own sighting entity (close to a STIX 2.1 Sighting).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::common::{InformationSource, MarkingSpecification, Statement};
 use super::entity_body;

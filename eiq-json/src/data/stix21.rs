@@ -4,8 +4,9 @@
 //! the rest is kept in `extra`.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use crate::Extra;
 use crate::field::Field;
 use crate::vocab::EntityType;
 
@@ -50,7 +51,7 @@ pub struct Stix21Data {
     pub object_marking_refs: Field<Vec<String>>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl Stix21Data {
@@ -69,7 +70,7 @@ impl Stix21Data {
             external_references: Field::Absent,
             created_by_ref: Field::Absent,
             object_marking_refs: Field::Absent,
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 }

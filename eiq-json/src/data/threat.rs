@@ -1,10 +1,11 @@
 //! `threat-actor`, `campaign` and `ttp`: who attacks, in which operation, and how.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::common::{Identity, InformationSource, KillChainPhase, MarkingSpecification, Statement};
 use super::entity_body;
+use crate::Extra;
 use crate::field::Field;
 use crate::vocab::EntityType;
 
@@ -60,7 +61,7 @@ pub struct CampaignNames {
     pub names: Field<Vec<String>>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 entity_body! {
@@ -95,7 +96,7 @@ pub struct Behavior {
     pub exploits: Field<Vec<Value>>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// An attack pattern of a TTP.
@@ -112,7 +113,7 @@ pub struct AttackPattern {
     pub description: Field<String>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// A malware instance of a TTP.
@@ -132,5 +133,5 @@ pub struct MalwareInstance {
     pub description: Field<String>,
     /// Members this crate does not model, kept for the round trip.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
