@@ -462,6 +462,7 @@ fn a_feed_pair_that_does_not_fit_stops_before_any_exchange() {
 #[test]
 fn credentials_never_go_over_plain_http_to_another_host() {
     // Refused before any connection is attempted (`.invalid` never resolves either).
+    let dir = temp_dir("plain");
     let err = run(
         &ExchangeOptions::default()
             .with_external(ExternalServer {
@@ -470,7 +471,7 @@ fn credentials_never_go_over_plain_http_to_another_host() {
                     .unwrap(),
                 credentials: Some(("taxii".into(), "secret-pass".into())),
             })
-            .with_output(Output::FeedDir(temp_dir("plain").join("out"))),
+            .with_output(Output::FeedDir(dir.join("out"))),
         &NoProgress,
     )
     .unwrap_err();
@@ -479,6 +480,11 @@ fn credentials_never_go_over_plain_http_to_another_host() {
         "{err:?}"
     );
     assert!(!err.to_string().contains("secret-pass"));
+    assert!(
+        !dir.join("out").exists(),
+        "nothing written before the refusal"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
