@@ -95,6 +95,16 @@ impl From<Map<String, Value>> for Extra {
     }
 }
 
+impl<'a> IntoIterator for &'a Extra {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = serde_json::map::Iter<'a>;
+
+    /// The members in order, so `for (name, value) in &entity.extra` reads as it did on a map.
+    fn into_iter(self) -> Self::IntoIter {
+        (**self).iter()
+    }
+}
+
 impl Serialize for Extra {
     /// As the members of its map (a struct writes them `flatten`ed after its own).
     #[inline]
@@ -180,6 +190,11 @@ mod tests {
         let back: Result<Extra, _> = serde_json::from_str(r#"{"b":1,"a":[true]}"#);
         assert_eq!(back.ok().as_ref(), Some(&extra));
         assert_eq!(extra.clone().into_map(), *extra);
+        let names: Vec<&str> = (&extra)
+            .into_iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(names, ["b", "a"]);
         extra.remove("a");
         extra.remove("b");
         assert_eq!(extra, Extra::new(), "an emptied map equals no map");
