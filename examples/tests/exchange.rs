@@ -11,10 +11,13 @@
     clippy::indexing_slicing
 )]
 
+#[path = "support/scratch.rs"]
+mod scratch;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -31,6 +34,8 @@ use misp_model::feed::{Manifest, md5_hex, parse_hashes};
 use misp_model::validate::validate_event;
 use serde_json::{Value, json};
 use taxii1_core::Version;
+
+use scratch::Scratch;
 
 // ---------------------------------------------------------------------------------------------
 // The expected outcome of the shipped dataset (examples/data/).
@@ -157,13 +162,6 @@ const EXPECTED_SKIPPED: [SkippedRow<'static>; 6] = [
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 // ---------------------------------------------------------------------------------------------
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("exchange-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn run_into(dir: &Path, options: ExchangeOptions) -> Report {
     run(
@@ -319,7 +317,7 @@ fn the_shipped_dataset_is_five_valid_packages() {
 
 #[test]
 fn poll_exchange_delivers_the_expected_misp_events() {
-    let dir = temp_dir("poll");
+    let dir = Scratch::new("exchange-poll");
     let out = dir.join("exchange-out");
     let report = run_into(&out, ExchangeOptions::default());
     assert_eq!(report.mode, Mode::Poll);
@@ -357,12 +355,11 @@ fn poll_exchange_delivers_the_expected_misp_events() {
         )),
         "{text}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn inbox_exchange_and_taxii_1_0_give_the_same_feed_byte_for_byte() {
-    let dir = temp_dir("variants");
+    let dir = Scratch::new("exchange-variants");
     let poll = dir.join("poll");
     run_into(&poll, ExchangeOptions::default());
     let reference = files(&poll);
@@ -391,12 +388,11 @@ fn inbox_exchange_and_taxii_1_0_give_the_same_feed_byte_for_byte() {
         assert_expected_report(&report);
         assert_eq!(files(&out), reference, "TAXII 1.0 {mode}");
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_rerun_writes_the_same_bytes_and_removes_only_stale_event_files() {
-    let dir = temp_dir("rerun");
+    let dir = Scratch::new("exchange-rerun");
     let out = dir.join("exchange-out");
     run_into(&out, ExchangeOptions::default());
     let first = files(&out);
@@ -414,12 +410,11 @@ fn a_rerun_writes_the_same_bytes_and_removes_only_stale_event_files() {
     assert_eq!(second, first);
     // No temporary file is left behind.
     assert!(second.keys().all(|name| !name.ends_with(".tmp")));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_feed_pair_that_does_not_fit_stops_before_any_exchange() {
-    let dir = temp_dir("pair");
+    let dir = Scratch::new("exchange-pair");
     let feeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("feeds");
     std::fs::copy(feeds.join("alice.toml"), dir.join("alice.toml")).unwrap();
     let barbara = std::fs::read_to_string(feeds.join("barbara.toml"))
@@ -432,7 +427,7 @@ fn a_feed_pair_that_does_not_fit_stops_before_any_exchange() {
     let out = dir.join("out");
     let err = run(
         &ExchangeOptions::default()
-            .with_feeds_dir(&dir)
+            .with_feeds_dir(dir.to_path_buf())
             .with_output(Output::FeedDir(out.clone())),
         &NoProgress,
     )
@@ -448,7 +443,10 @@ fn a_feed_pair_that_does_not_fit_stops_before_any_exchange() {
     assert!(!out.exists(), "nothing is written");
     // The unchanged files from a directory work, with the same outcome as the built-in pair.
     std::fs::copy(feeds.join("barbara.toml"), dir.join("barbara.toml")).unwrap();
-    let report = run_into(&out, ExchangeOptions::default().with_feeds_dir(&dir));
+    let report = run_into(
+        &out,
+        ExchangeOptions::default().with_feeds_dir(dir.to_path_buf()),
+    );
     assert!(
         report
             .barbara_feed
@@ -456,13 +454,12 @@ fn a_feed_pair_that_does_not_fit_stops_before_any_exchange() {
     );
     assert_expected_report(&report);
     assert_expected_feed(&out);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn credentials_never_go_over_plain_http_to_another_host() {
     // Refused before any connection is attempted (`.invalid` never resolves either).
-    let dir = temp_dir("plain");
+    let dir = Scratch::new("exchange-plain");
     let err = run(
         &ExchangeOptions::default()
             .with_external(ExternalServer {
@@ -484,7 +481,6 @@ fn credentials_never_go_over_plain_http_to_another_host() {
         !dir.join("out").exists(),
         "nothing written before the refusal"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -506,7 +502,7 @@ fn an_external_server_is_polled_like_alice() {
         discovery_url: discovery_url.clone(),
         credentials: Some(("barbara".into(), password.into())),
     };
-    let dir = temp_dir("external");
+    let dir = Scratch::new("exchange-external");
     let report = run_into(
         &dir,
         ExchangeOptions::default().with_external(external("external-pass")),
@@ -533,7 +529,6 @@ fn an_external_server_is_polled_like_alice() {
     );
     assert!(!out.exists());
     server.stop();
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -542,7 +537,7 @@ fn an_external_server_is_polled_like_alice() {
 
 #[test]
 fn the_binary_with_no_options_writes_exchange_out_and_prints_the_summary() {
-    let dir = temp_dir("binary");
+    let dir = Scratch::new("exchange-binary");
     let out = Command::new(env!("CARGO_BIN_EXE_exchange"))
         .current_dir(&dir)
         .env_remove("MISP_KEY")
@@ -607,7 +602,6 @@ fn the_binary_with_no_options_writes_exchange_out_and_prints_the_summary() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,8 +8,13 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
+#[path = "support/scratch.rs"]
+mod scratch;
+
+use std::path::Path;
 use std::process::{Command, Output};
+
+use scratch::Scratch;
 
 const PACKAGE: &str = r#"{"content-type": "urn:eclecticiq.com:json:1.0", "entities": [
   {"id": "2241e780-5ab2-5c27-86be-1774b6079ab7", "data": {"type": "incident", "title": "Phish"},
@@ -24,30 +29,6 @@ fn run(bin: &str, args: &[&str]) -> Output {
     Command::new(bin).args(args).output().unwrap()
 }
 
-/// A scratch directory of one test, removed when the test ends (passed or failed).
-struct Scratch(PathBuf);
-
-impl std::ops::Deref for Scratch {
-    type Target = Path;
-
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn temp(name: &str) -> Scratch {
-    let dir = std::env::temp_dir().join(format!("mapping-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    Scratch(dir)
-}
-
 fn names(dir: &Path) -> Vec<String> {
     let mut list: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -59,7 +40,7 @@ fn names(dir: &Path) -> Vec<String> {
 
 #[test]
 fn eiq2misp_writes_one_event_per_incident_and_the_report_and_misp2eiq_reads_it_back() {
-    let dir = temp("plain");
+    let dir = Scratch::new("mapping-cli-plain");
     let package = dir.join("package.json");
     std::fs::write(&package, PACKAGE).unwrap();
     let out = dir.join("out");
@@ -112,7 +93,7 @@ fn eiq2misp_writes_one_event_per_incident_and_the_report_and_misp2eiq_reads_it_b
 
 #[test]
 fn eiq2misp_feed_mode_writes_manifest_and_hashes() {
-    let dir = temp("feed");
+    let dir = Scratch::new("mapping-cli-feed");
     let package = dir.join("package.json");
     std::fs::write(&package, PACKAGE).unwrap();
     let out = dir.join("feed");
@@ -146,7 +127,7 @@ fn eiq2misp_feed_mode_writes_manifest_and_hashes() {
 
 #[test]
 fn invalid_input_exits_1_naming_the_file_and_path() {
-    let dir = temp("invalid");
+    let dir = Scratch::new("mapping-cli-invalid");
     let bad = dir.join("bad.json");
     std::fs::write(
         &bad,
@@ -190,7 +171,7 @@ fn invalid_input_exits_1_naming_the_file_and_path() {
 
 #[test]
 fn unreadable_input_exits_2_with_the_program_name() {
-    let dir = temp("missing");
+    let dir = Scratch::new("mapping-cli-missing");
     let missing = dir.join("missing.json");
     for (bin, program, out_arg) in [
         (env!("CARGO_BIN_EXE_eiq2misp"), "eiq2misp", dir.join("out")),

@@ -11,6 +11,9 @@
     clippy::indexing_slicing
 )]
 
+#[path = "support/scratch.rs"]
+mod scratch;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -18,6 +21,8 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
+
+use scratch::Scratch;
 
 const KEY: &str = "PyMISPcaptureKEY0123456789abcdefghijklmn";
 
@@ -45,13 +50,6 @@ fn shared() -> Option<PathBuf> {
         eprintln!("skipping: {} is absent", dir.display());
         None
     }
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("misp-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 const EVENT_A: &str = r#"{"Event":{"uuid":"8c2f7a8e-52f1-4c5e-9a5e-6f1d2b3c4d5e","info":"Incident 2024-0042","date":"2024-05-17","distribution":"1","threat_level_id":"2","analysis":"1","timestamp":"1715940000","Orgc":{"name":"ACME","uuid":"5c9a1c17-9550-483e-809a-28eab44af9f7"},"Attribute":[{"uuid":"0b6f9a61-0c1d-4e2f-8a3b-4c5d6e7f8091","type":"ip-dst|port","category":"Network activity","to_ids":true,"value":"203.0.113.7|443"}],"Tag":[{"name":"tlp:green"}]}}"#;
@@ -158,7 +156,7 @@ fn check_round_trips_every_real_event_losslessly() {
 
 #[test]
 fn feed_writes_a_subscribable_directory() {
-    let dir = temp_dir("feed");
+    let dir = Scratch::new("misp-cli-feed");
     let input = dir.join("in.json");
     std::fs::write(&input, EVENT_A).unwrap();
     let out_dir = dir.join("feed");
@@ -231,7 +229,6 @@ fn feed_writes_a_subscribable_directory() {
             .unwrap()
             .contains("missing Orgc name or uuid")
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A canned answer: status, extra headers, body.
@@ -340,7 +337,7 @@ fn saved_event(id: u32, uuid: &str, info: &str) -> String {
 
 #[test]
 fn push_adds_new_events_and_edits_repeated_uuids() {
-    let dir = temp_dir("push");
+    let dir = Scratch::new("misp-cli-push");
     let a = dir.join("a.json");
     let b = dir.join("b.json");
     std::fs::write(&a, EVENT_A).unwrap();
@@ -423,12 +420,11 @@ fn push_adds_new_events_and_edits_repeated_uuids() {
     assert_eq!(seen[0].body["info"], "Incident 2024-0042");
     assert_eq!(seen[0].body["distribution"], "1");
     assert_eq!(seen[2].body, seen[1].body);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn push_reports_stale_edits_and_errors_without_leaking_the_key() {
-    let dir = temp_dir("push-errors");
+    let dir = Scratch::new("misp-cli-push-errors");
     let b = dir.join("b.json");
     std::fs::write(&b, EVENT_B).unwrap();
     let exists = r#"{"name":"Event already exists, if you would like to edit it, use the url in the location header.","message":"…","url":"/events/add"}"#;
@@ -486,7 +482,6 @@ fn push_reports_stale_edits_and_errors_without_leaking_the_key() {
             .unwrap()
             .contains("secret-but-short")
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -509,7 +504,8 @@ fn check_loads_describe_types_at_run_time_and_names_the_root() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let broken = std::env::temp_dir().join(format!("misp-cli-dt-{}.json", std::process::id()));
+    let dir = Scratch::new("misp-cli-describe-types");
+    let broken = dir.join("describe-types.json");
     std::fs::write(&broken, br#"{"result":{"types":"md5"}}"#).unwrap();
     let out = misp(
         &["check", "--describe-types", broken.to_str().unwrap(), "-"],
@@ -521,5 +517,4 @@ fn check_loads_describe_types_at_run_time_and_names_the_root() {
             .unwrap()
             .contains("result.types")
     );
-    std::fs::remove_file(&broken).unwrap();
 }

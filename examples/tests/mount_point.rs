@@ -9,6 +9,9 @@
     clippy::indexing_slicing
 )]
 
+#[path = "support/scratch.rs"]
+mod scratch;
+
 use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
@@ -17,33 +20,12 @@ use examples::mount::{MountError, MountPoint, SkipReason, Skipped};
 use feed_mapping::feed::{FeedConfig, MountAccess, NoSecrets, RefusalReason};
 use taxii1_core::size::{SizeLimit, TooLarge};
 
-/// A fresh directory under the system temp dir, removed when dropped.
-struct Scratch(PathBuf);
+use scratch::Scratch;
 
-impl Scratch {
-    fn new(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("mount-point-{}-{test}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        // Resolve the temp dir itself (it may be a symlink, e.g. on macOS).
-        Self(fs::canonicalize(&dir).unwrap())
-    }
-
-    fn dir(&self, relative: &str) -> PathBuf {
-        let path = self.0.join(relative);
-        fs::create_dir_all(&path).unwrap();
-        path
-    }
-
-    fn path(&self, relative: &str) -> PathBuf {
-        self.0.join(relative)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
+/// `path`, created with its parents.
+fn made(path: PathBuf) -> PathBuf {
+    fs::create_dir_all(&path).unwrap();
+    path
 }
 
 fn refusal_reason(result: Result<MountPoint, MountError>) -> RefusalReason {
@@ -55,9 +37,9 @@ fn refusal_reason(result: Result<MountPoint, MountError>) -> RefusalReason {
 
 #[test]
 fn allowed_directories_open() {
-    let scratch = Scratch::new("allowed");
-    let allowed = scratch.dir("allowed");
-    let sub = scratch.dir("allowed/partner");
+    let scratch = Scratch::new("mount-point-allowed");
+    let allowed = made(scratch.join("allowed"));
+    let sub = made(scratch.join("allowed/partner"));
     let allowlist = [allowed.clone()];
     assert_eq!(
         MountPoint::open_incoming(&allowed, &allowlist)
@@ -87,10 +69,10 @@ fn allowed_directories_open() {
 
 #[test]
 fn escapes_are_refused_after_resolution() {
-    let scratch = Scratch::new("escapes");
-    let allowed = scratch.dir("mnt");
-    let outside = scratch.dir("outside");
-    let prefix_twin = scratch.dir("mntx");
+    let scratch = Scratch::new("mount-point-escapes");
+    let allowed = made(scratch.join("mnt"));
+    let outside = made(scratch.join("outside"));
+    let prefix_twin = made(scratch.join("mntx"));
     let allowlist = [allowed.clone()];
 
     let dot_dot = allowed.join("../outside");
@@ -132,10 +114,10 @@ fn escapes_are_refused_after_resolution() {
 
 #[test]
 fn allowlist_roots_are_resolved_too() {
-    let scratch = Scratch::new("roots");
-    let real = scratch.dir("real/feeds");
-    let alias = scratch.path("alias");
-    symlink(scratch.path("real"), &alias).unwrap();
+    let scratch = Scratch::new("mount-point-roots");
+    let real = made(scratch.join("real/feeds"));
+    let alias = scratch.join("alias");
+    symlink(scratch.join("real"), &alias).unwrap();
     // The allowlist names the symlink; the directory is given by its real path, and vice versa.
     assert_eq!(
         MountPoint::open_incoming(&real, std::slice::from_ref(&alias))
@@ -144,13 +126,13 @@ fn allowlist_roots_are_resolved_too() {
         real
     );
     assert_eq!(
-        MountPoint::open_incoming(&alias.join("feeds"), &[scratch.path("real")])
+        MountPoint::open_incoming(&alias.join("feeds"), &[scratch.join("real")])
             .unwrap()
             .dir(),
         real
     );
     // A root that does not exist allows nothing.
-    let missing_root = [scratch.path("missing")];
+    let missing_root = [scratch.join("missing")];
     assert_eq!(
         refusal_reason(MountPoint::open_incoming(&real, &missing_root)),
         RefusalReason::EmptyAllowlist
@@ -159,8 +141,8 @@ fn allowlist_roots_are_resolved_too() {
 
 #[test]
 fn missing_and_non_directory_paths() {
-    let scratch = Scratch::new("missing");
-    let allowed = scratch.dir("in");
+    let scratch = Scratch::new("mount-point-missing");
+    let allowed = made(scratch.join("in"));
     let allowlist = [allowed.clone()];
     match MountPoint::open_incoming(&allowed.join("nope"), &allowlist) {
         Err(MountError::Resolve { path, source }) => {
@@ -178,9 +160,9 @@ fn missing_and_non_directory_paths() {
 
 #[test]
 fn reading_reports_everything_it_skips() {
-    let scratch = Scratch::new("read");
-    let dir = scratch.dir("in");
-    let outside = scratch.dir("outside");
+    let scratch = Scratch::new("mount-point-read");
+    let dir = made(scratch.join("in"));
+    let outside = made(scratch.join("outside"));
     fs::write(outside.join("secret.json"), b"outside").unwrap();
     let limit = SizeLimit::new(8).unwrap();
 
@@ -267,8 +249,8 @@ fn reading_reports_everything_it_skips() {
 
 #[test]
 fn writes_are_atomic_and_names_are_plain() {
-    let scratch = Scratch::new("write");
-    let out = scratch.dir("out");
+    let scratch = Scratch::new("mount-point-write");
+    let out = made(scratch.join("out"));
     let mount = MountPoint::open_outgoing(&out, std::slice::from_ref(&out)).unwrap();
 
     let path = mount
@@ -292,10 +274,10 @@ fn writes_are_atomic_and_names_are_plain() {
             other => panic!("{bad:?}: {other:?}"),
         }
     }
-    assert!(!scratch.path("escape.json").exists());
+    assert!(!scratch.join("escape.json").exists());
 
     // A planted symlink at the target name is replaced, not followed.
-    let victim = scratch.path("victim.txt");
+    let victim = scratch.join("victim.txt");
     fs::write(&victim, b"untouched").unwrap();
     symlink(&victim, out.join("planted.json")).unwrap();
     mount
@@ -307,8 +289,8 @@ fn writes_are_atomic_and_names_are_plain() {
 
 #[test]
 fn written_packages_read_back_and_directions_are_enforced() {
-    let scratch = Scratch::new("roundtrip");
-    let dir = scratch.dir("exchange");
+    let scratch = Scratch::new("mount-point-roundtrip");
+    let dir = made(scratch.join("exchange"));
     let outgoing = MountPoint::open_outgoing(&dir, std::slice::from_ref(&dir)).unwrap();
     outgoing.write_package_atomic("p1.json", b"one").unwrap();
     outgoing.write_package_atomic("p2.json", b"two").unwrap();
@@ -341,9 +323,9 @@ fn written_packages_read_back_and_directions_are_enforced() {
 
 #[test]
 fn feed_config_allowlists_drive_the_io_layer() {
-    let scratch = Scratch::new("config");
-    let incoming_root = scratch.dir("feeds/in");
-    let partner = scratch.dir("feeds/in/partner");
+    let scratch = Scratch::new("mount-point-config");
+    let incoming_root = made(scratch.join("feeds/in"));
+    let partner = made(scratch.join("feeds/in/partner"));
     let text = format!(
         "[mount_points]\npoll_allowlist = [{:?}]\n[[incoming]]\nname = \"drop\"\ntransport = \"mount-point\"\ncontent_type = \"eclecticiq-json\"\n[incoming.mount_point]\npath = {:?}\n",
         incoming_root.display().to_string(),

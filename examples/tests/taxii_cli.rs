@@ -10,16 +10,20 @@
     clippy::indexing_slicing
 )]
 
+#[path = "support/scratch.rs"]
+mod scratch;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::num::NonZeroU64;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 
 use bytes::Bytes;
 use taxii1_core::message::*;
 use taxii1_core::{Content, ContentBindingId, ContentKind, Message, Version};
+
+use scratch::Scratch;
 
 fn taxii(args: &[&str]) -> Output {
     taxii_with_stdin(args, b"")
@@ -45,24 +49,6 @@ fn stderr(output: &Output) -> String {
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-/// A fresh directory under the system temp dir, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let path = std::env::temp_dir().join(format!("taxii-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// A loopback port nobody listens on.
@@ -251,8 +237,8 @@ fn message_limit_cannot_exceed_the_hard_cap() {
 
 #[test]
 fn push_refuses_what_it_cannot_send() {
-    let dir = TempDir::new("push-usage");
-    let xml = dir.0.join("package.xml");
+    let dir = Scratch::new("taxii-cli-push-usage");
+    let xml = dir.join("package.xml");
     std::fs::write(
         &xml,
         "<?xml version=\"1.0\"?>\n<p:Package xmlns:p=\"urn:p\"/>",
@@ -433,8 +419,8 @@ fn two_part_poll(request: &Message) -> Message {
 #[test]
 fn poll_follows_parts_and_writes_one_file_per_block() {
     let (base, requests) = scripted_server(two_part_poll);
-    let dir = TempDir::new("poll-out");
-    let out = dir.0.join("polled");
+    let dir = Scratch::new("taxii-cli-poll-out");
+    let out = dir.join("polled");
     let output = taxii(&[
         "poll",
         &format!("{base}/poll"),
@@ -527,10 +513,10 @@ fn push_sends_each_file_as_a_block_with_credentials_when_allowed() {
     let (base, requests) = scripted_server(|request| {
         StatusMessage::new(id(960), request.message_id().clone(), StatusType::SUCCESS).into()
     });
-    let dir = TempDir::new("push");
-    let json = dir.0.join("entity.json");
+    let dir = Scratch::new("taxii-cli-push");
+    let json = dir.join("entity.json");
     std::fs::write(&json, EIQ).unwrap();
-    let xml = dir.0.join("package.xml");
+    let xml = dir.join("package.xml");
     let mut with_prolog = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".to_vec();
     with_prolog.extend_from_slice(STIX);
     std::fs::write(&xml, &with_prolog).unwrap();
@@ -639,7 +625,8 @@ fn parse_max_mib_raises_or_lowers_the_message_limit() {
     let xml = format!(
         "<taxii_11:Poll_Response xmlns:taxii_11=\"http://taxii.mitre.org/messages/taxii_xml_binding-1.1\" message_id=\"2\" in_response_to=\"1\" collection_name=\"c\"><taxii_11:Content_Block><taxii_11:Content_Binding binding_id=\"urn:x\"/><taxii_11:Content>{text}</taxii_11:Content></taxii_11:Content_Block></taxii_11:Poll_Response>"
     );
-    let path = std::env::temp_dir().join(format!("taxii-cli-max-mib-{}.xml", std::process::id()));
+    let dir = Scratch::new("taxii-cli-max-mib");
+    let path = dir.join("poll-response.xml");
     std::fs::write(&path, &xml).unwrap();
     let file = path.to_str().unwrap();
     let default = taxii(&["parse", "--summary", file]);
@@ -653,5 +640,4 @@ fn parse_max_mib_raises_or_lowers_the_message_limit() {
         assert_eq!(refused.status.code(), Some(code), "--max-mib {mib}");
         assert!(stderr(&refused).contains(reason), "{}", stderr(&refused));
     }
-    std::fs::remove_file(&path).unwrap();
 }

@@ -9,12 +9,15 @@
     clippy::indexing_slicing
 )]
 
+#[path = "support/scratch.rs"]
+mod scratch;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::num::{NonZeroU64, NonZeroUsize};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use bytes::Bytes;
 use examples::taxii_server::{
@@ -28,6 +31,8 @@ use taxii1_core::message::*;
 use taxii1_core::size::SizeLimit;
 use taxii1_core::{Content, ContentBinding, ContentBindingId, ContentBlock, Message, Version};
 use url::Url;
+
+use scratch::Scratch;
 
 const BASE: &str = "http://127.0.0.1:9999/";
 const STIX: &str = r#"<stix:STIX_Package xmlns:stix="http://stix.mitre.org/stix-1" id="example:Package-1" version="1.2"><stix:STIX_Header><stix:Title>t</stix:Title></stix:STIX_Header></stix:STIX_Package>"#;
@@ -586,22 +591,9 @@ fn configuration_errors_are_typed() {
     ));
 }
 
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "taxii-server-test-{name}-{}-{}",
-        std::process::id(),
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn directories_load_one_block_per_file() {
-    let dir = temp_dir("load");
+    let dir = Scratch::new("taxii-server-load");
     std::fs::write(dir.join("b.json"), "{\"entities\": []}\n").unwrap();
     std::fs::write(
         dir.join("a.xml"),
@@ -660,7 +652,6 @@ fn directories_load_one_block_per_file() {
         matches!(&err, Error::NotContentFile { path } if path.ends_with("notes.txt")),
         "{err}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
