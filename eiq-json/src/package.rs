@@ -394,8 +394,12 @@ impl Document {
     pub fn from_json_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
         limits.size().check(bytes.len())?;
         // A well-formed package is read once: it has a supported `content-type`, so the probe
-        // below would choose it too.
-        if let Some(package) = json::read_untracked::<Package>(bytes) {
+        // below would choose it too. A document whose bytes never spell that member cannot be
+        // a package, so an entity is not first read in full as a failed package (one with the
+        // member name escaped takes the probe below, which reads it correctly).
+        if memchr::memmem::find(bytes, br#""content-type""#).is_some()
+            && let Some(package) = json::read_untracked::<Package>(bytes)
+        {
             package.check_limits(limits)?;
             return Ok(Self::Package(Box::new(package)));
         }

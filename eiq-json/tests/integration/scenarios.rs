@@ -257,3 +257,24 @@ fn wrapped_documents() {
     let entity = eiq_json::Entity::from_draft(id(INCIDENT), legacy.data.clone());
     assert_eq!(entity.entity_type(), &EntityType::INDICATOR);
 }
+
+#[test]
+fn a_package_is_told_apart_however_its_content_type_member_is_spelled() {
+    // `Document` tries a package reading first only when the bytes spell `"content-type"`; a
+    // member name written with an escape takes the probe, and is still a package.
+    for json in [
+        r#"{"content-type": "urn:eclecticiq.com:json:1.0", "entities": []}"#,
+        r#"{"content\u002dtype": "urn:eclecticiq.com:json:1.0", "entities": []}"#,
+    ] {
+        let document = Document::from_json(json.as_bytes()).unwrap();
+        assert!(
+            matches!(&document, Document::Package(package) if package.content_type == ContentType::V1),
+            "{json}: {document:?}"
+        );
+    }
+    let entity = r#"{"id": "2241e780-5ab2-5c27-86be-1774b6079ab7", "data": {"type": "ttp"}}"#;
+    assert!(matches!(
+        Document::from_json(entity.as_bytes()).unwrap(),
+        Document::Entity(_)
+    ));
+}
