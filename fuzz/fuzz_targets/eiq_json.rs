@@ -9,7 +9,8 @@
 //!   canonical rewrites, such as TLP spelling, are applied once and then stable);
 //! - `Package::from_json`, which reads without path tracking and reads a failing document a
 //!   second time with it, accepts a package exactly when a path-tracking reading of the same
-//!   bytes does (`serde_path_to_error`, as the second reading), with an equal result.
+//!   bytes does (`serde_path_to_error`, as the second reading), with an equal result, and
+//!   `Document::from_json` reads such a package as that package.
 
 #![no_main]
 
@@ -26,8 +27,9 @@ fn tracked_package(data: &[u8]) -> Option<Package> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    match (Package::from_json(data), tracked_package(data)) {
-        (Ok(untracked), Some(tracked)) => assert_eq!(untracked, tracked),
+    let package = Package::from_json(data);
+    match (&package, tracked_package(data)) {
+        (Ok(untracked), Some(tracked)) => assert_eq!(untracked, &tracked),
         (Ok(_), None) => panic!("accepted a package that a tracked reading refuses"),
         (Err(err @ (Error::Json { .. } | Error::UnsupportedContentType { .. })), Some(_)) => {
             panic!("refused a package that a tracked reading accepts: {err:?}")
@@ -35,7 +37,16 @@ fuzz_target!(|data: &[u8]| {
         // Limits checked after the parse, or refused by both.
         (Err(_), _) => {}
     }
-    let Ok(first) = Document::from_json(data) else {
+    let document = Document::from_json(data);
+    // Whatever way `Document` chooses its reading (it tries a package first only when the bytes
+    // spell `"content-type"`), a package `Package` accepts is that package.
+    if let Ok(package) = &package {
+        match &document {
+            Ok(Document::Package(read)) => assert_eq!(**read, *package),
+            other => panic!("a package read as {other:?}"),
+        }
+    }
+    let Ok(first) = document else {
         return;
     };
     let written = match first.to_json() {
